@@ -1,0 +1,125 @@
+/**
+ * The one place that chooses and initialises the TensorFlow.js backend. It probes what the browser offers
+ * (WebGPU, then WebGL, then WASM, then CPU), skips GPU adapters that are software emulations (SwiftShader,
+ * llvmpipe: correct but tens of times slower than WASM), and publishes what it found as one frozen object.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Preference order when the user leaves the choice to the studio. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What one backend probe found. */
+export interface BackendProbe {
+  readonly name: BackendName;
+  /** Whether the backend initialised (or would, for probes skipped on purpose). */
+  readonly usable: boolean;
+  readonly note: string;
+}
+
+/** The backend in use, why, and what else was tried. */
+export interface BackendInfo {
+  readonly name: BackendName;
+  readonly reason: string;
+  readonly probes: readonly BackendProbe[];
+}
+
+/** Options for {@link initBackend}. */
+export interface InitBackendOptions {
+  /** `auto` (default) or one backend the user asked for; a failing forced backend falls back to auto. */
+  readonly preference?: 'auto' | BackendName;
+  /** URLs of the WASM binaries (Vite `?url` imports), keyed by file name. */
+  readonly wasmPaths?: Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+}
+
+interface GpuAdapterLike {
+  readonly isFallbackAdapter?: boolean;
+  readonly info?: { readonly isFallbackAdapter?: boolean; readonly vendor?: string; readonly architecture?: string; readonly description?: string };
+}
+interface NavigatorWithGpu {
+  readonly gpu?: { requestAdapter(options?: object): Promise<GpuAdapterLike | null> };
+}
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+async function probeWebGpu(): Promise<BackendProbe> {
+  const nav = (globalThis as { navigator?: NavigatorWithGpu }).navigator;
+  if (!nav?.gpu) return { name: 'webgpu', usable: false, note: 'this browser has no WebGPU' };
+  const adapter = await nav.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
+  if (!adapter) return { name: 'webgpu', usable: false, note: 'no WebGPU adapter' };
+  const software = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  const desc = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ');
+  if (software || SOFTWARE_RENDERER.test(desc)) {
+    return { name: 'webgpu', usable: false, note: `adapter is a software fallback${desc ? ` (${desc})` : ''}` };
+  }
+  return { name: 'webgpu', usable: true, note: desc || 'hardware adapter' };
+}
+
+function probeWebGl(): BackendProbe {
+  if (typeof OffscreenCanvas === 'undefined') return { name: 'webgl', usable: false, note: 'no OffscreenCanvas' };
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return { name: 'webgl', usable: false, note: 'no WebGL2 context' };
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  if (SOFTWARE_RENDERER.test(renderer)) {
+    return { name: 'webgl', usable: false, note: `renderer is software (${renderer})` };
+  }
+  return { name: 'webgl', usable: true, note: renderer };
+}
+
+async function trySet(name: BackendName): Promise<string | null> {
+  try {
+    const ok = await tf.setBackend(name);
+    if (!ok) return 'did not initialise';
+    await tf.ready();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+let current: BackendInfo | null = null;
+
+/**
+ * Chooses, initialises and returns the backend. Auto order: a hardware WebGPU adapter, a hardware WebGL
+ * context, WASM (SIMD), CPU. Threaded WASM is off: a minified build hangs at its start-up (see
+ * BROWSER-ML-NOTES), and on small machines it brings nothing.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (options.wasmPaths) setWasmPaths(options.wasmPaths);
+  const preference = options.preference ?? 'auto';
+  const probes: BackendProbe[] = [];
+  if (preference !== 'auto') {
+    const failure = await trySet(preference);
+    if (failure === null) return publish({ name: preference, reason: `chosen by you`, probes });
+    probes.push({ name: preference, usable: false, note: failure });
+  }
+  probes.push(await probeWebGpu(), probeWebGl());
+  for (const name of BACKEND_ORDER) {
+    const probe = probes.find((p) => p.name === name);
+    if (probe && !probe.usable) continue;
+    const failure = await trySet(name);
+    if (failure === null) {
+      const skipped = probes.filter((p) => !p.usable).map((p) => `${p.name}: ${p.note}`);
+      const why = skipped.length > 0 ? `fastest that works here (${skipped.join('; ')})` : 'fastest available';
+      return publish({ name, reason: why, probes });
+    }
+    probes.push({ name, usable: false, note: failure });
+  }
+  throw new Error(`No TensorFlow.js backend initialised: ${probes.map((p) => `${p.name}: ${p.note}`).join('; ')}`);
+}
+
+function publish(info: BackendInfo): BackendInfo {
+  current = Object.freeze({ ...info, probes: Object.freeze([...info.probes]) });
+  return current;
+}
+
+/** The backend chosen by the last {@link initBackend}, or null before it ran. */
+export function currentBackend(): BackendInfo | null {
+  return current;
+}

@@ -1,0 +1,25 @@
+/**
+ * Messages between the page and the training worker (`train.worker.ts`), imported by both sides so the two
+ * cannot drift.
+ */
+import type { Dataset } from '../core/types';
+import type { BackendName } from './backend';
+import type { TrainEvent } from './events';
+import type { TrainSettings } from './settings';
+
+export const TRAIN_REQUEST = { start: 'start', stop: 'stop' } as const;
+
+/** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */
+export type TrainRequest =
+  | {
+      readonly type: typeof TRAIN_REQUEST.start;
+      readonly dataset: Dataset;
+      readonly files: readonly Blob[];
+      readonly settings: TrainSettings;
+      readonly ingestMs: number;
+      readonly backend: 'auto' | BackendName;
+    }
+  | { readonly type: typeof TRAIN_REQUEST.stop };
+
+/** Worker to page: the run's events, in order. */
+export type TrainResponse = TrainEvent;

@@ -1,0 +1,45 @@
+/**
+ * The only code that creates the training worker. One worker per run: it is terminated when the run ends,
+ * which also frees every tensor and GPU buffer the run held.
+ */
+import type { TrainRequest, TrainResponse } from './protocol';
+
+/** A run in progress. */
+export interface TrainingHandle {
+  /** Asks the worker to stop after the current batch; the run then ends with a `stopped` event. */
+  stop(): void;
+  /** Resolves after the run's last event (`done`, `stopped` or `error`). */
+  readonly finished: Promise<void>;
+}
+
+type StartRequest = Extract<TrainRequest, { type: 'start' }>;
+
+/**
+ * Starts a run in a new dedicated module worker and forwards its events, in order, to `onEvent`.
+ * A worker that crashes is reported as an `error` event.
+ */
+export function startTrainingWorker(request: StartRequest, onEvent: (event: TrainResponse) => void): TrainingHandle {
+  const worker = new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const end = (): void => {
+    worker.terminate();
+    finish();
+  };
+  worker.addEventListener('message', (message: MessageEvent<TrainResponse>) => {
+    const event = message.data;
+    onEvent(event);
+    if (event.type === 'done' || event.type === 'stopped' || event.type === 'error') end();
+  });
+  worker.addEventListener('error', (error: ErrorEvent) => {
+    onEvent({ type: 'error', message: `The training worker crashed: ${error.message || 'unknown error'}` });
+    end();
+  });
+  worker.postMessage(request satisfies TrainRequest);
+  return {
+    stop: () => worker.postMessage({ type: 'stop' } satisfies TrainRequest),
+    finished,
+  };
+}
