@@ -1,0 +1,4 @@
+import { createStudioStore } from './studioStore';
+
+/** The page's one studio store. */
+export const studioStore = createStudioStore();

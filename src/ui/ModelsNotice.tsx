@@ -1,0 +1,20 @@
+import { BACKBONES } from '../engine/catalog';
+import { useStudio } from './useStudio';
+
+/** Says plainly when no backbone weights are served from this origin, and how to fix it. */
+export function ModelsNotice() {
+  const models = useStudio((s) => s.models);
+  const backboneId = useStudio((s) => s.settings.backboneId);
+  if (models === null) return null;
+  const available = models === 'unreachable' ? [] : models.available;
+  if (available.includes(backboneId)) return null;
+  const label = BACKBONES.find((b) => b.id === backboneId)?.label ?? backboneId;
+  return (
+    <div className="notice warning" role="status" data-testid="models-notice">
+      <strong>{label}: no local weights.</strong>{' '}
+      {available.length === 0 ? 'No backbone weights are served with the studio. ' : ''}
+      Training will try the model&apos;s public URL, which needs a network. To work offline, put the weights in{' '}
+      <code>../shared/models</code> beside the project and run <code>npm run models</code> (or <code>npm start</code>).
+    </div>
+  );
+}

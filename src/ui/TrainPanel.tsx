@@ -1,0 +1,90 @@
+import type { BackendName } from '../engine/backend';
+import { BACKBONES } from '../engine/catalog';
+import { ProgressBar } from './ProgressBar';
+import { studioActions, useStudio } from './useStudio';
+
+const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Training settings, the Train/Stop button, progress and the backend in use. */
+export function TrainPanel() {
+  const hasDataset = useStudio((s) => s.dataset !== null);
+  const settings = useStudio((s) => s.settings);
+  const backendPreference = useStudio((s) => s.backendPreference);
+  const status = useStudio((s) => s.run.status);
+  const backend = useStudio((s) => s.run.backend);
+  const backendReason = useStudio((s) => s.run.backendReason);
+  const message = useStudio((s) => s.run.message);
+  const busy = status === 'running' || status === 'stopping';
+  const actions = studioActions();
+
+  return (
+    <section className="panel" aria-label="Training">
+      <h2>2. Train</h2>
+      <div className="settings">
+        <label>
+          Backbone
+          <select
+            value={settings.backboneId}
+            disabled={busy}
+            onChange={(e) => actions.updateSettings({ backboneId: e.target.value })}
+          >
+            {BACKBONES.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Epochs
+          <input
+            type="number"
+            min={1}
+            max={500}
+            value={settings.epochs}
+            disabled={busy}
+            onChange={(e) => actions.updateSettings({ epochs: Math.max(1, Math.min(500, Number(e.target.value) || 1)) })}
+          />
+        </label>
+        <label>
+          Backend
+          <select
+            value={backendPreference}
+            disabled={busy}
+            onChange={(e) => actions.setBackendPreference(e.target.value as 'auto' | BackendName)}
+          >
+            {BACKEND_CHOICES.map((b) => (
+              <option key={b} value={b}>
+                {b === 'auto' ? 'Best available' : b}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="actions">
+        {busy ? (
+          <button type="button" onClick={() => actions.stop()} disabled={status === 'stopping'}>
+            {status === 'stopping' ? 'Stopping…' : 'Stop'}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => actions.train()} disabled={!hasDataset}>
+            Train
+          </button>
+        )}
+        {backend && (
+          <span className="backend" data-testid="backend" title={backendReason ?? ''}>
+            Backend: <strong>{backend}</strong>
+            {backendReason ? <span className="muted"> ({backendReason})</span> : null}
+          </span>
+        )}
+      </div>
+      <ProgressBar />
+      {status === 'error' && message && (
+        <p className="error" role="alert">
+          {message}
+        </p>
+      )}
+      {status === 'stopped' && <p className="muted">{message}</p>}
+    </section>
+  );
+}
