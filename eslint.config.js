@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser, ...globals.worker } } },
-  { files: ['scripts/**', 'e2e/**', 'bench/**', '*.config.{ts,js}'], languageOptions: { globals: globals.node } },
+  { files: ['src/tools/**', 'e2e/**', '*.config.{ts,js}'], languageOptions: { globals: globals.node } },
   { files: ['src/**/*.test.ts'], languageOptions: { globals: globals.node } },
   { files: ['src/ui/**/*.{ts,tsx}', 'src/main.tsx'], ...reactHooks.configs.flat['recommended-latest'] },
   {

@@ -19,7 +19,7 @@ export const EXPECTED_MODEL_IDS = Object.freeze([
 ]);
 
 /** The repository root (this script's folder's parent). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const MODEL_FILE = 'model.json';
 
