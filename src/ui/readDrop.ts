@@ -5,11 +5,15 @@ import type { PickedFile } from '../state/studioStore';
  * `webkitGetAsEntry`. Paths keep the dropped folder's name first, as `webkitRelativePath` does.
  */
 export async function readDrop(items: DataTransferItemList): Promise<PickedFile[]> {
-  const entries = [...items]
-    .map((item) => (item.kind === 'file' ? item.webkitGetAsEntry() : null))
-    .filter((entry): entry is FileSystemEntry => entry !== null);
+  // Entries and files must be taken before the first await: the list is emptied once the drop handler returns.
+  const dropped = [...items]
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
   const picked: PickedFile[] = [];
-  for (const entry of entries) await walk(entry, '', picked);
+  for (const { entry, file } of dropped) {
+    if (entry) await walk(entry, '', picked);
+    else if (file) picked.push({ file, path: file.name });
+  }
   return picked;
 }
 
