@@ -8,6 +8,11 @@ const PORT = 4173;
 
 export default defineConfig({
   testDir: 'e2e',
+  // `npm test` runs the e2e project; `npm run bench` the bench project (timings printed, never asserted).
+  projects: [
+    { name: 'e2e', testMatch: /.*\.spec\.ts$/ },
+    { name: 'bench', testMatch: /.*\.bench\.ts$/ },
+  ],
   timeout: 5 * 60_000,
   expect: { timeout: 30_000 },
   workers: 1,
