@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
  * End-to-end tests drive the built app (`vite preview`, the same server `npm start` uses) in Debian's
  * Chromium: Playwright's own browser download cannot run on these machines.
  */
-const PORT = 4173;
+const PORT = Number(process.env.STUDIO_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
