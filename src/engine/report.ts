@@ -29,6 +29,20 @@ export interface Evaluation {
   readonly weightedAvg: AveragedMetrics;
 }
 
+/** The head's answer for one held-out image. */
+export interface Prediction {
+  /** Path relative to the chosen folder, as in `skipped`. */
+  readonly file: string;
+  readonly split: SplitName;
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  /** Softmax probability of `predictedClass`, in [0, 1]. */
+  readonly confidence: number;
+}
+
+/** Per held-out split, the files predicted wrongly, most confident first. */
+export type MistakesBySplit = Partial<Record<SplitName, string[]>>;
+
 /** Wall-clock times of a run, in milliseconds. */
 export interface RunTimings {
   readonly ingestMs: number;
@@ -60,4 +74,8 @@ export interface StudioReport {
   /** Embedding throughput of the run (images per second). */
   readonly embedImagesPerSecond: number;
   readonly createdAt: string;
+  /** Every held-out image (`val`, then `test`), in dataset order. Added in format version 1 without a bump. */
+  readonly predictions: readonly Prediction[];
+  /** Per held-out split, the misclassified files, most confident first. */
+  readonly mistakes: MistakesBySplit;
 }

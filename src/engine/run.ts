@@ -12,7 +12,8 @@ import { getBackboneEntry } from './catalog';
 import type { BackboneEntry } from './catalog';
 import { evaluate, predictClasses } from './evaluate';
 import type { EpochMetrics, TrainEvent } from './events';
-import type { Evaluation, StudioReport } from './report';
+import type { Evaluation, Prediction, StudioReport } from './report';
+import { listMistakes } from './results';
 import type { TrainSettings } from './settings';
 import { trainHead } from './trainHead';
 
@@ -106,6 +107,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
         history.push(metrics);
         deps.onEvent({ type: 'epochEnd', ...metrics });
       },
+      onBatch: (metrics) => deps.onEvent({ type: 'batchEnd', ...metrics }),
     });
   } finally {
     xTrain.dispose();
@@ -118,14 +120,24 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
   }
 
   const evaluations: Evaluation[] = [];
+  const predictions: Prediction[] = [];
   try {
     for (const split of HELD_OUT) {
       const data = splits.get(split);
       if (!data || data.items.length === 0) continue;
       const x = tf.tensor2d(data.features, [data.items.length, featureSize]);
-      const { predicted } = predictClasses(result.model, x);
+      const { predicted, confidence } = predictClasses(result.model, x);
       x.dispose();
       evaluations.push(evaluate(split, dataset.classes, data.labels, predicted));
+      data.items.forEach((item, i) => {
+        predictions.push({
+          file: item.path,
+          split,
+          trueClass: dataset.classes[item.classIndex] ?? String(item.classIndex),
+          predictedClass: dataset.classes[predicted[i] ?? 0] ?? String(predicted[i]),
+          confidence: confidence[i] ?? NaN,
+        });
+      });
     }
   } finally {
     result.model.dispose();
@@ -147,6 +159,10 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
     timings: { ingestMs: request.ingestMs, embedMs, trainMs, totalMs: request.ingestMs + (now() - startMs) },
     embedImagesPerSecond: embedMs > 0 ? (embedded * 1000) / embedMs : 0,
     createdAt: new Date().toISOString(),
+    predictions,
+    mistakes: Object.fromEntries(
+      evaluations.map((e) => [e.split, listMistakes(predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
+    ),
   };
 }
 

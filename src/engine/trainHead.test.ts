@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
-import type { EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics } from './events';
 import { applyHead, createHead } from './head';
 import { trainHead } from './trainHead';
 import type { HeadTrainSettings } from './trainHead';
@@ -131,6 +131,34 @@ describe('trainHead', () => {
     expect(stopped).toBe(true);
     expect(history).toEqual([]);
     expect(leaked).toBe(0);
+  });
+
+  it('reports the running batch loss, throttled, without changing the training', async () => {
+    const batches: BatchMetrics[] = [];
+    // The fake clock ticks 1 ms per read: with batchEveryMs 3 some batches report and some do not.
+    const { history, leaked } = await run({ onBatch: (b) => batches.push(b), batchEveryMs: 3 });
+    expect(leaked).toBe(0);
+    expect(batches.length).toBeGreaterThan(SETTINGS.epochs);
+    expect(batches.length).toBeLessThan(SETTINGS.epochs * 8);
+    let previous = 0;
+    for (const b of batches) {
+      expect(b.batchesPerEpoch).toBe(8);
+      expect(b.epochs).toBe(SETTINGS.epochs);
+      expect(b.batch).toBeGreaterThanOrEqual(1);
+      expect(b.batch).toBeLessThanOrEqual(8);
+      const position = (b.epoch - 1) * 8 + b.batch;
+      expect(position).toBeGreaterThan(previous);
+      previous = position;
+      expect(b.loss).toBeGreaterThan(0);
+      expect(Number.isFinite(b.loss)).toBe(true);
+      expect(b.imagesPerSecond).toBeGreaterThan(0);
+    }
+    expect(history.every((m) => m.stage === 1)).toBe(true);
+    const plain = await run();
+    expect(history.map((m) => m.loss)).toEqual(plain.history.map((m) => m.loss));
+    const none: BatchMetrics[] = [];
+    await run({ onBatch: (b) => none.push(b), batchEveryMs: 1e9 });
+    expect(none).toEqual([]);
   });
 
   it('reports NaN validation metrics for an empty validation set', async () => {

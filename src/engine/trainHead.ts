@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../core/rng';
-import type { EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics } from './events';
 import { applyHead, createHead } from './head';
 import type { TrainSettings } from './settings';
 
@@ -31,6 +31,13 @@ export interface TrainHeadArgs {
   readonly signal?: AbortSignal;
   /** Called after each completed epoch, in order, with epoch = 1..epochs. */
   readonly onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * Called with the running training loss at most once per `batchEveryMs` (by `now`), never for the first
+   * batch of training; reading the loss costs a GPU sync, so it is throttled.
+   */
+  readonly onBatch?: (metrics: BatchMetrics) => void;
+  /** Least time between two `onBatch` calls; default 100 ms. */
+  readonly batchEveryMs?: number;
   /** Clock in ms for `elapsedMs` and for pacing yields to the event loop; defaults to `performance.now`. */
   readonly now?: () => number;
 }
@@ -46,6 +53,7 @@ export interface TrainHeadResult {
 
 /** Longest stretch of batches (by `now`) before the loop yields so an abort message can arrive. */
 const YIELD_EVERY_MS = 50;
+const BATCH_EVERY_MS = 100;
 
 /** Lets timers and messages run (Node, Worker and page alike). */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -60,7 +68,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
  * Tensors: the optimizer and all intermediates are disposed here; the caller disposes the returned model.
  */
 export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
-  const { xTrain, xVal, numClasses, settings, signal, onEpoch } = args;
+  const { xTrain, xVal, numClasses, settings, signal, onEpoch, onBatch } = args;
   const now = args.now ?? (() => performance.now());
   const nTrain = xTrain.shape[0];
   const nVal = xVal.shape[0];
@@ -79,12 +87,18 @@ export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
   const startMs = now();
   let lastYieldMs = startMs;
   let stopped = false;
+  const batchesPerEpoch = Math.ceil(nTrain / settings.batchSize);
+  const batchEveryMs = args.batchEveryMs ?? BATCH_EVERY_MS;
+  let lastBatchMs = startMs;
+  let samplesSeen = 0;
 
   try {
     for (let epoch = 1; epoch <= settings.epochs && !stopped; epoch++) {
       const order = rng.shuffle(Array.from({ length: nTrain }, (_, i) => i));
       let lossSum: tf.Scalar = tf.scalar(0);
       let correctSum: tf.Scalar = tf.scalar(0);
+      // Loss sum and sample count at the previous batch report of this epoch.
+      let reported = { lossSum: 0, samples: 0 };
       for (let start = 0; start < nTrain; start += settings.batchSize) {
         if (now() - lastYieldMs >= YIELD_EVERY_MS) {
           await yieldToEventLoop();
@@ -99,6 +113,19 @@ export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
         lossSum.dispose();
         correctSum.dispose();
         [lossSum, correctSum] = sums;
+        const samples = Math.min(start + settings.batchSize, nTrain);
+        samplesSeen += samples - start;
+        if (onBatch && now() - lastBatchMs >= batchEveryMs) {
+          const lossNow = (await lossSum.data())[0] ?? NaN;
+          const elapsedMs = now() - startMs;
+          onBatch({
+            epoch, batch: Math.ceil(samples / settings.batchSize), batchesPerEpoch, epochs: settings.epochs,
+            loss: (lossNow - reported.lossSum) / (samples - reported.samples),
+            imagesPerSecond: elapsedMs > 0 ? (samplesSeen * 1000) / elapsedMs : 0, elapsedMs,
+          });
+          reported = { lossSum: lossNow, samples };
+          lastBatchMs = now();
+        }
       }
       const [lossTotal, correctTotal] = await readAndDispose(lossSum, correctSum);
       if (stopped) break;
@@ -110,6 +137,7 @@ export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
         valLoss,
         valAccuracy,
         elapsedMs: now() - startMs,
+        stage: 1,
       };
       history.push(metrics);
       onEpoch?.(metrics);
