@@ -4,16 +4,18 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { UserFacingError, errorMessage } from '../core/errors';
-import type { Dataset, SkippedFile } from '../core/types';
+import type { Dataset, DatasetItem, SkippedFile } from '../core/types';
 import { buildDataset } from '../data/ingest';
 import { assignValidation } from '../data/split';
 import type { BackendName } from '../engine/backend';
-import type { EpochMetrics, RunStage, TrainEvent } from '../engine/events';
+import type { BatchMetrics, EpochMetrics, RunStage, TrainEvent } from '../engine/events';
 import type { StudioReport } from '../engine/report';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import type { TrainSettings } from '../engine/settings';
 import { startTrainingWorker } from '../engine/trainClient';
 import type { TrainingHandle } from '../engine/trainClient';
+import { appendCapped, estimateRemainingMs, ratePerSecond, trainingFraction } from './progress';
+import type { BatchLossPoint } from './progress';
 
 /** A file the user gave us and the path it had inside the chosen folder. */
 export interface PickedFile {
@@ -27,6 +29,13 @@ export interface ModelsIndex {
   readonly missing: readonly string[];
 }
 
+/** Pace of the current stage: images per second and the time left, null until there is a pace to go on. */
+export interface RunPace {
+  readonly imagesPerSecond: number | null;
+  readonly remainingMs: number | null;
+}
+
+/** State of the current or last run; `RunStatus` says which. */
 export type RunStatus = 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'error';
 
 export interface RunState {
@@ -35,15 +44,27 @@ export interface RunState {
   readonly backendReason: string | null;
   readonly stage: RunStage | null;
   readonly progress: { readonly done: number; readonly total: number };
+  /** When the current stage began (page clock, ms). */
+  readonly stageStartedMs: number;
+  readonly pace: RunPace;
+  /** Epochs the run was asked for. */
+  readonly epochs: number;
+  /** The latest `batchEnd` of the run, null before the first. */
+  readonly batch: BatchMetrics | null;
+  /** The running training loss, at most `MAX_BATCH_POINTS` points. */
+  readonly batchLosses: readonly BatchLossPoint[];
   readonly history: readonly EpochMetrics[];
   readonly skipped: readonly SkippedFile[];
   readonly report: StudioReport | null;
   readonly message: string | null;
 }
 
+/** The whole studio: the chosen folder, the settings, the run, and the actions. */
 export interface StudioState {
   readonly files: readonly File[];
   readonly dataset: Dataset | null;
+  /** `dataset.items` by `path`, to find a prediction's file: `files[itemsByPath.get(path).fileIndex]`. */
+  readonly itemsByPath: ReadonlyMap<string, DatasetItem>;
   readonly ingestMs: number;
   readonly ingestError: string | null;
   readonly settings: TrainSettings;
@@ -59,23 +80,42 @@ export interface StudioState {
   stop(): void;
 }
 
+const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
+
 const IDLE_RUN: RunState = {
   status: 'idle', backend: null, backendReason: null, stage: null, progress: { done: 0, total: 0 },
+  stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
   history: [], skipped: [], report: null, message: null,
 };
 
-/** Folds one engine event into the run state. */
-export function applyTrainEvent(run: RunState, event: TrainEvent): RunState {
+/** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
+export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = performance.now()): RunState {
   switch (event.type) {
     case 'backend':
       return { ...run, backend: event.backend, backendReason: event.reason };
-    case 'progress':
-      return { ...run, stage: event.stage, progress: { done: event.done, total: event.total } };
+    case 'progress': {
+      const stageStartedMs = event.stage === run.stage ? run.stageStartedMs : nowMs;
+      const elapsedMs = nowMs - stageStartedMs;
+      const pace: RunPace = event.stage === 'embed'
+        ? { imagesPerSecond: ratePerSecond(event.done, elapsedMs), remainingMs: estimateRemainingMs(event.done, event.total, elapsedMs) }
+        : NO_PACE;
+      return { ...run, stage: event.stage, stageStartedMs, pace, progress: { done: event.done, total: event.total } };
+    }
     case 'skipped':
       return { ...run, skipped: [...run.skipped, { file: event.file, reason: event.reason }] };
+    case 'batchEnd': {
+      const { type: _type, ...batch } = event;
+      const fraction = trainingFraction(batch.epoch, batch.batch, batch.batchesPerEpoch, batch.epochs);
+      const point = { x: batch.epoch - 1 + batch.batch / batch.batchesPerEpoch, loss: batch.loss };
+      return {
+        ...run, stage: 'train', batch, batchLosses: appendCapped(run.batchLosses, point),
+        pace: { imagesPerSecond: batch.imagesPerSecond, remainingMs: estimateRemainingMs(fraction, 1, batch.elapsedMs) },
+      };
+    }
     case 'epochEnd': {
       const { type: _type, ...metrics } = event;
-      return { ...run, stage: 'train', history: [...run.history, metrics] };
+      const remainingMs = estimateRemainingMs(metrics.epoch, run.epochs, metrics.elapsedMs);
+      return { ...run, stage: 'train', history: [...run.history, metrics], pace: { ...run.pace, remainingMs } };
     }
     case 'done':
       return { ...run, status: 'done', stage: null, report: event.report, message: null };
@@ -92,6 +132,7 @@ export function createStudioStore(startWorker = startTrainingWorker) {
   return createStore<StudioState>()((set, get) => ({
     files: [],
     dataset: null,
+    itemsByPath: new Map(),
     ingestMs: 0,
     ingestError: null,
     settings: DEFAULT_SETTINGS,
@@ -107,12 +148,12 @@ export function createStudioStore(startWorker = startTrainingWorker) {
         const { valFraction, seed } = get().settings;
         const dataset = assignValidation(raw, valFraction, seed);
         set({
-          files: picked.map((p) => p.file), dataset, ingestMs: performance.now() - startMs, ingestError: null,
+          files: picked.map((p) => p.file), dataset, itemsByPath: new Map(dataset.items.map((it) => [it.path, it])), ingestMs: performance.now() - startMs, ingestError: null,
           run: IDLE_RUN,
         });
       } catch (error) {
         const message = error instanceof UserFacingError ? error.message : `Could not read the folder: ${errorMessage(error)}`;
-        set({ files: [], dataset: null, ingestError: message, run: IDLE_RUN });
+        set({ files: [], dataset: null, itemsByPath: new Map(), ingestError: message, run: IDLE_RUN });
       }
     },
 
@@ -138,7 +179,7 @@ export function createStudioStore(startWorker = startTrainingWorker) {
     train() {
       const { dataset, files, settings, ingestMs, backendPreference, run } = get();
       if (!dataset || run.status === 'running' || run.status === 'stopping') return;
-      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone' } });
+      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs: settings.epochs } });
       handle = startWorker(
         { type: 'start', dataset, files, settings, ingestMs, backend: backendPreference },
         (event) => set({ run: applyTrainEvent(get().run, event) }),

@@ -1,9 +1,14 @@
 import type { Evaluation } from '../engine/report';
 
-const fmt = (value: number | null): string => (value === null ? 'undefined' : value.toFixed(3));
+/** A metric with 3 decimals; null (e.g. precision of a class never predicted) reads "undefined", never NaN. */
+const fmt = (value: number | null): string => (value === null || Number.isNaN(value) ? 'undefined' : value.toFixed(3));
 
-/** Precision, recall, F1 and support per class with macro and weighted averages, as scikit-learn prints them. */
+/**
+ * Precision, recall, F1 and support per class with macro and weighted averages, as scikit-learn prints them.
+ * Cells carry test ids `report-<split>-<row>-<metric>`, row = class name, `macro avg` or `weighted avg`.
+ */
 export function ClassReport({ evaluation }: { evaluation: Evaluation }) {
+  const id = `report-${evaluation.split}`;
   const rows = [
     ...evaluation.perClass.map((m) => ({ name: m.class, ...m })),
     { name: 'macro avg', ...evaluation.macroAvg },
@@ -28,10 +33,10 @@ export function ClassReport({ evaluation }: { evaluation: Evaluation }) {
         {rows.map((r) => (
           <tr key={r.name}>
             <th scope="row">{r.name}</th>
-            <td>{fmt(r.precision)}</td>
-            <td>{fmt(r.recall)}</td>
-            <td>{fmt(r.f1)}</td>
-            <td>{r.support}</td>
+            <td data-testid={`${id}-${r.name}-precision`}>{fmt(r.precision)}</td>
+            <td data-testid={`${id}-${r.name}-recall`}>{fmt(r.recall)}</td>
+            <td data-testid={`${id}-${r.name}-f1`}>{fmt(r.f1)}</td>
+            <td data-testid={`${id}-${r.name}-support`}>{r.support}</td>
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,7 @@
 import { countItems } from '../core/types';
 import type { SplitName } from '../core/types';
+import { ClassDistribution } from './ClassDistribution';
+import { SampleBatch } from './SampleBatch';
 import { useStudio } from './useStudio';
 
 const SPLIT_LABELS: Record<SplitName, string> = { train: 'Training', val: 'Validation', test: 'Test' };
@@ -21,6 +23,7 @@ export function DatasetSummary() {
         Layout: {layout}.{' '}
         {dataset.layout === 'class-folders' || !counts.val ? 'Validation images were held out from training at random, per class.' : ''}
       </p>
+      <div className="dataset-overview">
       <table className="counts" data-testid="class-counts">
         <thead>
           <tr>
@@ -53,6 +56,9 @@ export function DatasetSummary() {
           </tr>
         </tfoot>
       </table>
+      <ClassDistribution classes={dataset.classes} counts={counts} />
+      </div>
+      <SampleBatch />
       {dataset.skipped.length > 0 && (
         <details className="skipped">
           <summary data-testid="skipped-count">{dataset.skipped.length} files skipped</summary>

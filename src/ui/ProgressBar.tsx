@@ -1,4 +1,5 @@
 import type { RunStage } from '../engine/events';
+import { formatDuration, trainingFraction } from '../state/progress';
 import { useStudio } from './useStudio';
 
 const STAGE_LABELS: Record<RunStage, string> = {
@@ -8,21 +9,39 @@ const STAGE_LABELS: Record<RunStage, string> = {
   evaluate: 'Evaluating',
 };
 
-/** The current stage of a run and how far it has got. */
+/** The current stage of a run, how far it has got (epoch and batch while training), its pace and ETA. */
 export function ProgressBar() {
   const stage = useStudio((s) => s.run.stage);
   const done = useStudio((s) => s.run.progress.done);
   const total = useStudio((s) => s.run.progress.total);
-  const epochs = useStudio((s) => s.settings.epochs);
+  const epochs = useStudio((s) => s.run.epochs);
   const epochsDone = useStudio((s) => s.run.history.length);
+  const batch = useStudio((s) => s.run.batch);
+  const pace = useStudio((s) => s.run.pace);
+  const backend = useStudio((s) => s.run.backend);
   if (!stage) return null;
-  const [value, max, detail] =
-    stage === 'train' ? [epochsDone, epochs, `epoch ${epochsDone} of ${epochs}`] : [done, Math.max(total, 1), `${done} / ${total}`];
+  let value: number;
+  let detail: string;
+  if (stage === 'train') {
+    // The latest batch event may belong to an epoch that has since ended.
+    const inEpoch = batch && batch.epoch > epochsDone ? batch : null;
+    value = inEpoch ? trainingFraction(inEpoch.epoch, inEpoch.batch, inEpoch.batchesPerEpoch, epochs) : epochsDone / Math.max(epochs, 1);
+    detail = inEpoch
+      ? `epoch ${inEpoch.epoch} of ${epochs}, batch ${inEpoch.batch} of ${inEpoch.batchesPerEpoch}`
+      : `epoch ${epochsDone} of ${epochs}`;
+  } else {
+    value = total > 0 ? done / total : 0;
+    detail = `${done} / ${total}`;
+  }
+  const rate = pace.imagesPerSecond === null ? null : `${pace.imagesPerSecond.toFixed(1)} images/s`;
   return (
     <div className="progress" data-testid="progress">
-      <progress value={value} max={max} aria-label={STAGE_LABELS[stage]} />
-      <span>
+      <progress value={value} max={1} aria-label={STAGE_LABELS[stage]} />
+      <span data-testid="progress-detail">
         {STAGE_LABELS[stage]}: {detail}
+        {rate ? `, ${rate}` : ''}
+        {pace.remainingMs !== null ? `, about ${formatDuration(pace.remainingMs)} left` : ''}
+        {backend ? ` (on ${backend})` : ''}
       </span>
     </div>
   );

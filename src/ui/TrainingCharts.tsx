@@ -1,23 +1,22 @@
-import { MetricChart } from './MetricChart';
+import { AccuracyChart } from './AccuracyChart';
+import { LastEpoch } from './LastEpoch';
+import { LossChart } from './LossChart';
 import { useStudio } from './useStudio';
 
-/** Live loss and accuracy curves, training and validation, updated after each epoch. */
+/**
+ * Live loss and accuracy curves. This panel only subscribes to whether training has begun; each chart
+ * subscribes to its own slice, so a batch event redraws the loss chart and nothing else.
+ */
 export function TrainingCharts() {
-  const history = useStudio((s) => s.run.history);
-  if (history.length === 0) return null;
-  const last = history[history.length - 1];
+  const started = useStudio((s) => s.run.history.length > 0 || s.run.batchLosses.length > 0);
+  if (!started) return null;
   return (
-    <section className="panel" aria-label="Training curves">
+    <section className="panel" aria-label="Training curves" data-testid="training-curves">
       <h2>Training curves</h2>
-      {last && (
-        <p className="muted" data-testid="last-epoch">
-          Epoch {last.epoch}: loss {last.loss.toFixed(3)}, accuracy {(last.accuracy * 100).toFixed(1)}%, validation
-          loss {last.valLoss.toFixed(3)}, validation accuracy {(last.valAccuracy * 100).toFixed(1)}%
-        </p>
-      )}
+      <LastEpoch />
       <div className="charts">
-        <MetricChart title="Loss" history={history} trainKey="loss" valKey="valLoss" />
-        <MetricChart title="Accuracy" history={history} trainKey="accuracy" valKey="valAccuracy" domain={[0, 1]} />
+        <LossChart />
+        <AccuracyChart />
       </div>
     </section>
   );

@@ -1,0 +1,26 @@
+import { useMemo } from 'react';
+import { sampleItems } from '../data/sample';
+import { Thumbnail } from './Thumbnail';
+import { useStudio } from './useStudio';
+
+const SAMPLE_SIZE = 12;
+
+/** A sample of the training images with their labels, shown once a folder is chosen. */
+export function SampleBatch() {
+  const dataset = useStudio((s) => s.dataset);
+  const files = useStudio((s) => s.files);
+  const sample = useMemo(() => (dataset ? sampleItems(dataset.items, 'train', SAMPLE_SIZE) : []), [dataset]);
+  if (!dataset || sample.length === 0) return null;
+  return (
+    <div className="sample" data-testid="sample-batch">
+      <h3>A sample of the training images</h3>
+      <div className="gallery">
+        {sample.map((item) => (
+          <Thumbnail key={item.path} file={files[item.fileIndex] ?? null} path={item.path}>
+            <strong className="label">{dataset.classes[item.classIndex]}</strong>
+          </Thumbnail>
+        ))}
+      </div>
+    </div>
+  );
+}
