@@ -105,6 +105,12 @@ test('rps: live training view, then results that match report.json and predictio
 
   await page.getByLabel('Epochs').fill(String(EPOCHS));
   await page.getByRole('button', { name: 'Train', exact: true }).click();
+  // Asked for while the features are computed, the evaluation comes at the end of the first epoch.
+  await page.getByRole('button', { name: 'Evaluate now' }).click();
+  await expect(page.getByRole('button', { name: 'Evaluating after this epoch…' })).toBeDisabled();
+  const interim = page.getByTestId('interim-results');
+  await expect(interim).toContainText('Results after epoch 1 (training goes on)', { timeout: 300_000 });
+  await expect(interim.getByTestId('confusion-test')).toBeVisible();
   await expect(page.getByTestId('progress-detail')).toContainText('images/s', { timeout: 60_000 });
   await expect(page.getByTestId('progress-detail')).toContainText('left');
   await expect(page.getByTestId('progress-detail')).toContainText('on wasm');

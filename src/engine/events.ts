@@ -1,4 +1,4 @@
-import type { StudioReport } from './report';
+import type { Evaluation, Prediction, StudioReport } from './report';
 
 /** Which part of a run a `progress` event counts. */
 export type RunStage = 'backbone' | 'embed' | 'train' | 'evaluate';
@@ -46,6 +46,13 @@ export type TrainEvent =
   | { readonly type: 'progress'; readonly stage: RunStage; readonly done: number; readonly total: number }
   | { readonly type: 'skipped'; readonly file: string; readonly reason: string }
   | ({ readonly type: 'batchEnd' } & BatchMetrics)
+  /** The head evaluated after `epoch` because the user asked during training (see `RunDeps.takeEvaluationRequest`). */
+  | {
+      readonly type: 'evaluation';
+      readonly epoch: number;
+      readonly evaluations: readonly Evaluation[];
+      readonly predictions: readonly Prediction[];
+    }
   | ({ readonly type: 'epochEnd' } & EpochMetrics)
   | { readonly type: 'done'; readonly report: StudioReport }
   | { readonly type: 'stopped'; readonly reason: string }
@@ -53,5 +60,5 @@ export type TrainEvent =
 
 /** The event names, for switch statements and tests. */
 export const TRAIN_EVENT_TYPES = [
-  'backend', 'progress', 'skipped', 'batchEnd', 'epochEnd', 'done', 'stopped', 'error',
+  'backend', 'progress', 'skipped', 'batchEnd', 'evaluation', 'epochEnd', 'done', 'stopped', 'error',
 ] as const;

@@ -7,7 +7,7 @@ import type { BackendName } from './backend';
 import type { TrainEvent } from './events';
 import type { TrainSettings } from './settings';
 
-export const TRAIN_REQUEST = { start: 'start', stop: 'stop' } as const;
+export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate' } as const;
 
 /** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */
 export type TrainRequest =
@@ -19,7 +19,9 @@ export type TrainRequest =
       readonly ingestMs: number;
       readonly backend: 'auto' | BackendName;
     }
-  | { readonly type: typeof TRAIN_REQUEST.stop };
+  | { readonly type: typeof TRAIN_REQUEST.stop }
+  /** Evaluate the head on the held-out splits at the end of the current epoch. */
+  | { readonly type: typeof TRAIN_REQUEST.evaluate };
 
 /** Worker to page: the run's events, in order. */
 export type TrainResponse = TrainEvent;

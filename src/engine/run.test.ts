@@ -118,6 +118,35 @@ describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
     expect(report?.counts.train).toEqual({ ants: 7, bees: 8 });
   });
 
+  it('evaluates the head on the held-out splits at the end of the epoch in which it was asked, then goes on', async () => {
+    const events: TrainEvent[] = [];
+    let asked = false;
+    await runTraining(
+      { dataset, settings: { ...settings, epochs: 3 }, backend: 'cpu', ingestMs: 0 },
+      deps(events, {
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === 'epochEnd' && event.epoch === 1) asked = true;
+        },
+        takeEvaluationRequest: () => {
+          const answer = asked;
+          asked = false;
+          return answer;
+        },
+      }),
+    );
+    const order = events.filter((e) => e.type === 'epochEnd' || e.type === 'evaluation' || e.type === 'done');
+    expect(order.map((e) => (e.type === 'epochEnd' ? `epoch ${e.epoch}` : e.type))).toEqual([
+      'epoch 1', 'evaluation', 'epoch 2', 'epoch 3', 'done',
+    ]);
+    const interim = order[1];
+    if (interim?.type !== 'evaluation') throw new Error('no evaluation event');
+    expect(interim.epoch).toBe(1);
+    expect(interim.evaluations.map((e) => e.split)).toEqual(['val']);
+    expect(interim.predictions).toHaveLength(8);
+    expect(interim.evaluations[0]?.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(8);
+  });
+
   it('stops when aborted mid-embedding: stopped last, no report, no leaked tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const controller = new AbortController();

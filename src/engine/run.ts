@@ -33,6 +33,8 @@ export interface RunDeps {
   /** Decodes one image to `sizePx * sizePx * 3` RGB bytes; throws with a readable message if it cannot. */
   readImage(item: DatasetItem, sizePx: number): Promise<Uint8Array>;
   onEvent(event: TrainEvent): void;
+  /** Asked after each epoch: true (once per request) to evaluate the head on the held-out splits now. */
+  takeEvaluationRequest?(): boolean;
   readonly signal?: AbortSignal;
   now?(): number;
 }
@@ -103,9 +105,12 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
   try {
     result = await trainHead({
       xTrain, yTrain: train.labels, xVal, yVal: val.labels, numClasses, settings, signal: deps.signal, now,
-      onEpoch: (metrics) => {
+      onEpoch: (metrics, model) => {
         history.push(metrics);
         deps.onEvent({ type: 'epochEnd', ...metrics });
+        if (deps.takeEvaluationRequest?.()) {
+          deps.onEvent({ type: 'evaluation', epoch: metrics.epoch, ...evaluateHeldOut(model, splits, dataset.classes, featureSize) });
+        }
       },
       onBatch: (metrics) => deps.onEvent({ type: 'batchEnd', ...metrics }),
     });
@@ -119,29 +124,13 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
     throw new CancelledError();
   }
 
-  const evaluations: Evaluation[] = [];
-  const predictions: Prediction[] = [];
+  let heldOut: HeldOutResults;
   try {
-    for (const split of HELD_OUT) {
-      const data = splits.get(split);
-      if (!data || data.items.length === 0) continue;
-      const x = tf.tensor2d(data.features, [data.items.length, featureSize]);
-      const { predicted, confidence } = predictClasses(result.model, x);
-      x.dispose();
-      evaluations.push(evaluate(split, dataset.classes, data.labels, predicted));
-      data.items.forEach((item, i) => {
-        predictions.push({
-          file: item.path,
-          split,
-          trueClass: dataset.classes[item.classIndex] ?? String(item.classIndex),
-          predictedClass: dataset.classes[predicted[i] ?? 0] ?? String(predicted[i]),
-          confidence: confidence[i] ?? NaN,
-        });
-      });
-    }
+    heldOut = evaluateHeldOut(result.model, splits, dataset.classes, featureSize);
   } finally {
     result.model.dispose();
   }
+  const { evaluations, predictions } = heldOut;
   const embedded = [...splits.values()].reduce((n, s) => n + s.items.length, 0);
   const evaluation = evaluations.find((e) => e.split === 'test') ?? evaluations[0];
   if (!evaluation) throw new Error('internal: no evaluation');
@@ -164,6 +153,41 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
       evaluations.map((e) => [e.split, listMistakes(predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
     ),
   };
+}
+
+/** Evaluations and per-image predictions of a head on the held-out splits. */
+interface HeldOutResults {
+  readonly evaluations: Evaluation[];
+  readonly predictions: Prediction[];
+}
+
+/** Evaluates `model` on `val` and `test` (where present); disposes only its own tensors. */
+function evaluateHeldOut(
+  model: tf.LayersModel,
+  splits: Map<SplitName, EmbeddedSplit>,
+  classes: readonly string[],
+  featureSize: number,
+): HeldOutResults {
+  const evaluations: Evaluation[] = [];
+  const predictions: Prediction[] = [];
+  for (const split of HELD_OUT) {
+    const data = splits.get(split);
+    if (!data || data.items.length === 0) continue;
+    const x = tf.tensor2d(data.features, [data.items.length, featureSize]);
+    const { predicted, confidence } = predictClasses(model, x);
+    x.dispose();
+    evaluations.push(evaluate(split, classes, data.labels, predicted));
+    data.items.forEach((item, i) => {
+      predictions.push({
+        file: item.path,
+        split,
+        trueClass: classes[item.classIndex] ?? String(item.classIndex),
+        predictedClass: classes[predicted[i] ?? 0] ?? String(predicted[i]),
+        confidence: confidence[i] ?? NaN,
+      });
+    });
+  }
+  return { evaluations, predictions };
 }
 
 /** Embeds every item, split by split, reading the next batch while the current one runs through the network. */

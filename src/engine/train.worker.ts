@@ -14,11 +14,16 @@ import { runTraining } from './run';
 
 const post = (event: TrainResponse): void => postMessage(event);
 let controller: AbortController | null = null;
+let evaluationRequested = false;
 
 addEventListener('message', (message: MessageEvent<TrainRequest>) => {
   const request = message.data;
   if (request.type === 'stop') {
     controller?.abort();
+    return;
+  }
+  if (request.type === 'evaluate') {
+    evaluationRequested = true;
     return;
   }
   controller = new AbortController();
@@ -44,6 +49,11 @@ addEventListener('message', (message: MessageEvent<TrainRequest>) => {
             return decodeImageToRgb(file, sizePx);
           },
           onEvent: post,
+          takeEvaluationRequest: () => {
+            const requested = evaluationRequested;
+            evaluationRequested = false;
+            return requested;
+          },
           signal,
         },
       );

@@ -8,6 +8,8 @@ import type { TrainRequest, TrainResponse } from './protocol';
 export interface TrainingHandle {
   /** Asks the worker to stop after the current batch; the run then ends with a `stopped` event. */
   stop(): void;
+  /** Asks for an `evaluation` event at the end of the current epoch. */
+  evaluateNow(): void;
   /** Resolves after the run's last event (`done`, `stopped` or `error`). */
   readonly finished: Promise<void>;
 }
@@ -40,6 +42,7 @@ export function startTrainingWorker(request: StartRequest, onEvent: (event: Trai
   worker.postMessage(request satisfies TrainRequest);
   return {
     stop: () => worker.postMessage({ type: 'stop' } satisfies TrainRequest),
+    evaluateNow: () => worker.postMessage({ type: 'evaluate' } satisfies TrainRequest),
     finished,
   };
 }

@@ -29,8 +29,11 @@ export interface TrainHeadArgs {
   readonly settings: HeadTrainSettings;
   /** Checked before every batch; once aborted, training stops and resolves with `stopped: true`. */
   readonly signal?: AbortSignal;
-  /** Called after each completed epoch, in order, with epoch = 1..epochs. */
-  readonly onEpoch?: (metrics: EpochMetrics) => void;
+  /**
+   * Called after each completed epoch, in order, with epoch = 1..epochs, and the head as it is now (to
+   * evaluate on demand; the callee must not dispose or train it).
+   */
+  readonly onEpoch?: (metrics: EpochMetrics, model: tf.LayersModel) => void;
   /**
    * Called with the running training loss at most once per `batchEveryMs` (by `now`), never for the first
    * batch of training; reading the loss costs a GPU sync, so it is throttled.
@@ -140,7 +143,7 @@ export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
         stage: 1,
       };
       history.push(metrics);
-      onEpoch?.(metrics);
+      onEpoch?.(metrics, model);
       await yieldToEventLoop();
       lastYieldMs = now();
       if (signal?.aborted && epoch < settings.epochs) stopped = true;

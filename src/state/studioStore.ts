@@ -9,7 +9,7 @@ import { buildDataset } from '../data/ingest';
 import { assignValidation } from '../data/split';
 import type { BackendName } from '../engine/backend';
 import type { BatchMetrics, EpochMetrics, RunStage, TrainEvent } from '../engine/events';
-import type { StudioReport } from '../engine/report';
+import type { Evaluation, Prediction, StudioReport } from '../engine/report';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import type { TrainSettings } from '../engine/settings';
 import { startTrainingWorker } from '../engine/trainClient';
@@ -56,7 +56,18 @@ export interface RunState {
   readonly history: readonly EpochMetrics[];
   readonly skipped: readonly SkippedFile[];
   readonly report: StudioReport | null;
+  /** The latest evaluation asked for during training (`Evaluate now`), null until one arrives. */
+  readonly interim: InterimResults | null;
+  /** Whether an `Evaluate now` is waiting for the end of the current epoch. */
+  readonly evaluationPending: boolean;
   readonly message: string | null;
+}
+
+/** Held-out results of the head after one epoch, while training goes on. */
+export interface InterimResults {
+  readonly epoch: number;
+  readonly evaluations: readonly Evaluation[];
+  readonly predictions: readonly Prediction[];
 }
 
 /** The whole studio: the chosen folder, the settings, the run, and the actions. */
@@ -78,6 +89,8 @@ export interface StudioState {
   loadModelsIndex(fetcher?: typeof fetch): Promise<void>;
   train(): void;
   stop(): void;
+  /** Evaluates the head on the held-out splits at the end of the current epoch. */
+  evaluateNow(): void;
 }
 
 const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
@@ -85,7 +98,7 @@ const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
 const IDLE_RUN: RunState = {
   status: 'idle', backend: null, backendReason: null, stage: null, progress: { done: 0, total: 0 },
   stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
-  history: [], skipped: [], report: null, message: null,
+  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null,
 };
 
 /** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
@@ -117,6 +130,11 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
       const remainingMs = estimateRemainingMs(metrics.epoch, run.epochs, metrics.elapsedMs);
       return { ...run, stage: 'train', history: [...run.history, metrics], pace: { ...run.pace, remainingMs } };
     }
+    case 'evaluation':
+      return {
+        ...run, evaluationPending: false,
+        interim: { epoch: event.epoch, evaluations: event.evaluations, predictions: event.predictions },
+      };
     case 'done':
       return { ...run, status: 'done', stage: null, report: event.report, message: null };
     case 'stopped':
@@ -190,6 +208,13 @@ export function createStudioStore(startWorker = startTrainingWorker) {
       if (get().run.status !== 'running') return;
       set({ run: { ...get().run, status: 'stopping' } });
       handle?.stop();
+    },
+
+    evaluateNow() {
+      const { run } = get();
+      if (run.status !== 'running' || run.evaluationPending) return;
+      set({ run: { ...run, evaluationPending: true } });
+      handle?.evaluateNow();
     },
   }));
 }

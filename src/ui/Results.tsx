@@ -8,26 +8,34 @@ import { useStudio } from './useStudio';
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const SPLIT_TABS: Record<SplitName, string> = { train: 'Training', val: 'Validation', test: 'Test' };
 
-/** After training: a tab per held-out split (matrix, report, mistakes), and the downloads. */
+/**
+ * A tab per held-out split (matrix, report, mistakes): after training from the report, with the downloads;
+ * during training from the latest `Evaluate now`.
+ */
 export function Results() {
   const report = useStudio((s) => s.run.report);
+  const interim = useStudio((s) => s.run.interim);
+  const classes = useStudio((s) => s.dataset?.classes);
   const [chosen, setChosen] = useState<SplitName | null>(null);
-  if (!report) return null;
-  const { timings } = report;
+  const evaluations = report?.evaluations ?? interim?.evaluations;
+  const source = report ?? (interim && classes ? { classes, predictions: interim.predictions } : null);
+  if (!evaluations || !source) return null;
+  const preferred = report?.evaluation.split ?? (evaluations.some((e) => e.split === 'test') ? 'test' : 'val');
   const evaluation =
-    report.evaluations.find((e) => e.split === chosen) ??
-    report.evaluations.find((e) => e.split === report.evaluation.split) ??
-    report.evaluation;
+    evaluations.find((e) => e.split === chosen) ?? evaluations.find((e) => e.split === preferred) ?? evaluations[0];
+  if (!evaluation) return null;
   return (
-    <section className="panel" aria-label="Results" data-testid="results">
-      <h2>3. Results</h2>
-      <p className="muted" data-testid="timings">
-        {report.backbone} on {report.backend}: features {seconds(timings.embedMs)} (
-        {report.embedImagesPerSecond.toFixed(1)} images/s), training {seconds(timings.trainMs)}, total{' '}
-        {seconds(timings.totalMs)}.
-      </p>
+    <section className="panel" aria-label="Results" data-testid={report ? 'results' : 'interim-results'}>
+      <h2>{report ? '3. Results' : `3. Results after epoch ${interim?.epoch ?? ''} (training goes on)`}</h2>
+      {report && (
+        <p className="muted" data-testid="timings">
+          {report.backbone} on {report.backend}: features {seconds(report.timings.embedMs)} (
+          {report.embedImagesPerSecond.toFixed(1)} images/s), training {seconds(report.timings.trainMs)}, total{' '}
+          {seconds(report.timings.totalMs)}.
+        </p>
+      )}
       <div className="tabs" role="tablist" aria-label="Held-out split">
-        {report.evaluations.map((e) => (
+        {evaluations.map((e) => (
           <button
             key={e.split}
             type="button"
@@ -40,15 +48,17 @@ export function Results() {
           </button>
         ))}
       </div>
-      <SplitResults key={evaluation.split} report={report} evaluation={evaluation} />
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => downloadJson('report.json', report)}>
-          Download report
-        </button>
-        <button type="button" onClick={() => downloadText('predictions.csv', predictionsCsv(report.predictions), 'text/csv')}>
-          Download predictions.csv
-        </button>
-      </div>
+      <SplitResults key={evaluation.split} report={source} evaluation={evaluation} />
+      {report && (
+        <div className="actions">
+          <button type="button" className="primary" onClick={() => downloadJson('report.json', report)}>
+            Download report
+          </button>
+          <button type="button" onClick={() => downloadText('predictions.csv', predictionsCsv(report.predictions), 'text/csv')}>
+            Download predictions.csv
+          </button>
+        </div>
+      )}
     </section>
   );
 }

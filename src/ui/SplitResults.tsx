@@ -7,8 +7,8 @@ import { ConfusionMatrix } from './ConfusionMatrix';
 import type { MatrixCell } from './ConfusionMatrix';
 import { MistakesGallery } from './MistakesGallery';
 
-/** One held-out split: confusion matrix (click a cell for its images), classification report, mistakes. */
-export function SplitResults({ report, evaluation }: { report: StudioReport; evaluation: Evaluation }) {
+/** One held-out split: confusion matrix (click a cell for its images), classification report, mistakes. `report` may be a finished report or results taken mid-training. */
+export function SplitResults({ report, evaluation }: { report: Pick<StudioReport, 'classes' | 'predictions'>; evaluation: Evaluation }) {
   const [selected, setSelected] = useState<MatrixCell | null>(null);
   const predictions = useMemo(
     () => report.predictions.filter((p) => p.split === evaluation.split),

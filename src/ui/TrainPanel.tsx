@@ -14,6 +14,7 @@ export function TrainPanel() {
   const backend = useStudio((s) => s.run.backend);
   const backendReason = useStudio((s) => s.run.backendReason);
   const message = useStudio((s) => s.run.message);
+  const evaluationPending = useStudio((s) => s.run.evaluationPending);
   const busy = status === 'running' || status === 'stopping';
   const actions = studioActions();
 
@@ -63,9 +64,14 @@ export function TrainPanel() {
       </div>
       <div className="actions">
         {busy ? (
-          <button type="button" onClick={() => actions.stop()} disabled={status === 'stopping'}>
-            {status === 'stopping' ? 'Stopping…' : 'Stop'}
-          </button>
+          <>
+            <button type="button" onClick={() => actions.stop()} disabled={status === 'stopping'}>
+              {status === 'stopping' ? 'Stopping…' : 'Stop'}
+            </button>
+            <button type="button" onClick={() => actions.evaluateNow()} disabled={status !== 'running' || evaluationPending}>
+              {evaluationPending ? 'Evaluating after this epoch…' : 'Evaluate now'}
+            </button>
+          </>
         ) : (
           <button type="button" className="primary" onClick={() => actions.train()} disabled={!hasDataset}>
             Train
