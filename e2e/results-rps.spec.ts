@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { parseCsv } from '../src/engine/testing/parseCsv';
 import { datasetPath } from './paths';
 
 interface Prediction {
@@ -40,35 +41,6 @@ const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, 'screenshots');
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 const fmt = (value: number | null): string => (value === null ? 'undefined' : value.toFixed(3));
 
-/** A small RFC 4180 reader (quoted fields, doubled quotes, CRLF), independent of the app's writer. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (!quoted && ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (!quoted && (ch === '\n' || (ch === '\r' && text[i + 1] === '\n'))) {
-      if (ch === '\r') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
 
 /** Saves a screenshot under test-results/, and into e2e/screenshots/ when UPDATE_SCREENSHOTS=1. */
 async function screenshot(page: Page, outputPath: string, name: string): Promise<void> {

@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, predictionsCsv, toCsv } from './csv';
+import { parseCsv } from './testing/parseCsv';
 
-/** A minimal RFC 4180 reader, written independently of the writer, to check round trips. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (!quoted && ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (!quoted && ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else {
-      field += ch;
-    }
-  }
-  return rows;
-}
 
 describe('csvField', () => {
   it('leaves plain fields alone and quotes commas, quotes and line breaks', () => {
