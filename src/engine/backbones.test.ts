@@ -56,25 +56,15 @@ beforeAll(async () => {
 afterAll(() => photos.dispose());
 
 describe('THE WEIGHTS ARE REAL: full ImageNet classifiers', () => {
-  it('MobileNetV2 1.0 (1001 classes, 0 = background) calls coffee.png espresso and chelsea.png a cat', async () => {
-    const names = classNames('mobilenet_v2_1.0_224');
-    expect(names).toHaveLength(1001);
-    const model = await tf.loadLayersModel(fileIOHandler(modelJson('mobilenet_v2_1.0_224')));
+  it.each([
+    ['MobileNetV2 1.0 (1001 classes, 0 = background)', 'mobilenet_v2_1.0_224', 1001],
+    ['MobileNet v1 0.25 LayersModel (1000 classes)', 'mobilenet_v1_0.25_224', 1000],
+  ])('%s calls coffee.png espresso and chelsea.png a cat', async (_label, id, classCount) => {
+    const names = classNames(id);
+    expect(names).toHaveLength(classCount);
+    const model = await tf.loadLayersModel(fileIOHandler(modelJson(id)));
     const probs = tf.tidy(() => model.predict(scalePixels(photos, 'minusOneToOne')) as tf.Tensor2D);
-    expect(probs.shape).toEqual([2, 1001]);
-    const [coffee, chelsea] = topK(probs, 5);
-    expect(names[coffee?.[0] ?? -1]).toBe('espresso');
-    expect(isCat(names[chelsea?.[0] ?? -1])).toBe(true);
-    probs.dispose();
-    model.dispose();
-  });
-
-  it('MobileNet v1 0.25 LayersModel (1000 classes) calls coffee.png espresso and chelsea.png a cat', async () => {
-    const names = classNames('mobilenet_v1_0.25_224');
-    expect(names).toHaveLength(1000);
-    const model = await tf.loadLayersModel(fileIOHandler(modelJson('mobilenet_v1_0.25_224')));
-    const probs = tf.tidy(() => model.predict(scalePixels(photos, 'minusOneToOne')) as tf.Tensor2D);
-    expect(probs.shape).toEqual([2, 1000]);
+    expect(probs.shape).toEqual([2, classCount]);
     const [coffee, chelsea] = topK(probs, 5);
     expect(names[coffee?.[0] ?? -1]).toBe('espresso');
     expect(isCat(names[chelsea?.[0] ?? -1])).toBe(true);
