@@ -24,8 +24,58 @@ export interface SkippedFile {
   readonly reason: string;
 }
 
-/** How the folder was organised. */
-export type DatasetLayout = 'class-folders' | 'split-folders';
+/**
+ * How the folder was organised: one folder per class, split folders (train/val/test) holding class folders,
+ * images labelled by a CSV file, or images labelled by a text list of `path label` lines.
+ */
+export type DatasetLayout = 'class-folders' | 'split-folders' | 'csv' | 'list';
+
+export const DATASET_LAYOUTS: readonly DatasetLayout[] = ['class-folders', 'split-folders', 'csv', 'list'] as const;
+
+/**
+ * Something about the dataset the user should know, shown as a message with the files it concerns.
+ * `code` is stable (tests and the UI key on it); `message` is a sentence for a person.
+ */
+export interface DatasetNote {
+  readonly level: 'info' | 'warning' | 'error';
+  readonly code: DatasetNoteCode;
+  readonly message: string;
+  /** The files (paths as in `DatasetItem.path`) or classes it concerns; may be empty. */
+  readonly files?: readonly string[];
+}
+
+export type DatasetNoteCode =
+  /** A class folder exists in some splits only. */
+  | 'class-missing-in-split'
+  /** Largest class over 1.5 times the smallest (per the training split). */
+  | 'imbalance'
+  /** A class with fewer than a handful of images. */
+  | 'few-images'
+  /** A folder with no usable image. */
+  | 'empty-folder'
+  /** CSV/list labels: rows whose file was not found. */
+  | 'rows-without-image'
+  /** CSV/list labels: images no row names. */
+  | 'images-without-row'
+  /** CSV/list labels: a name that matches several files, so the row cannot be placed. */
+  | 'ambiguous-name'
+  /** CSV labels were numbers (`0`/`1`, `1`/`-1`): the classes are named after them and can be renamed. */
+  | 'numeric-labels';
+
+/** How a CSV or list file labelled the images (absent for folder layouts). */
+export interface LabelSourceInfo {
+  /** Path of the label file as listed (e.g. `faces-gender/meta_data.csv`). */
+  readonly file: string;
+  /** Header names of the CSV (for a list file: `['path', 'label']`). */
+  readonly columns: readonly string[];
+  /** The column holding file names, and the one holding labels. */
+  readonly fileColumn: string;
+  readonly labelColumn: string;
+  /** Data rows read. */
+  readonly rows: number;
+  /** Rows matched to exactly one image. */
+  readonly matched: number;
+}
 
 /** A labelled dataset: classes (sorted by name), items and what was skipped while reading it. */
 export interface Dataset {
@@ -35,6 +85,10 @@ export interface Dataset {
   readonly classes: readonly string[];
   readonly items: readonly DatasetItem[];
   readonly skipped: readonly SkippedFile[];
+  /** What the studio noticed while reading (layout problems, label files); absent means none. */
+  readonly notes?: readonly DatasetNote[];
+  /** Present for the `csv` and `list` layouts. */
+  readonly labelSource?: LabelSourceInfo;
 }
 
 /** Per split, per class name: how many images. Splits with no images are absent. */
