@@ -60,7 +60,17 @@ export type DatasetNoteCode =
   /** CSV/list labels: a name that matches several files, so the row cannot be placed. */
   | 'ambiguous-name'
   /** CSV labels were numbers (`0`/`1`, `1`/`-1`): the classes are named after them and can be renamed. */
-  | 'numeric-labels';
+  | 'numeric-labels'
+  /** Byte-identical images inside one class and split. */
+  | 'duplicate-within-class'
+  /** The same image under two classes: a label conflict. */
+  | 'duplicate-across-classes'
+  /** The same image in two splits: a leak that flatters validation/test accuracy. */
+  | 'duplicate-across-splits'
+  /** Near-identical images (perceptual hash) in two splits. */
+  | 'near-duplicate-across-splits'
+  /** A label file found beside folder labels and not used. */
+  | 'label-file-unused';
 
 /** How a CSV or list file labelled the images (absent for folder layouts). */
 export interface LabelSourceInfo {
