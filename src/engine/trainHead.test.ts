@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
 import type { BatchMetrics, EpochMetrics } from './events';
-import { applyHead, createHead } from './head';
+import { balancedClassWeights } from './classWeights';
 import { trainHead } from './trainHead';
 import type { HeadTrainSettings } from './trainHead';
 
@@ -32,61 +32,67 @@ const SETTINGS: HeadTrainSettings = {
   epochs: 8,
   batchSize: 8,
   learningRate: 0.01,
+  optimizer: 'adam',
+  momentum: 0.9,
+  schedule: 'constant',
   hiddenUnits: 16,
   dropout: 0.2,
+  batchNorm: false,
+  l2: 0,
+  labelSmoothing: 0,
+  classWeighting: 'none',
+  earlyStopping: false,
+  patience: 3,
   seed: 7,
 };
 
-/** Runs trainHead on fresh tensors, disposes them and the model; returns the history and stop flag. */
+/** What `run` returns: the result without the (disposed) model, and the tensors left behind. */
+type Run = Omit<Awaited<ReturnType<typeof trainHead>>, 'model'> & { leaked: number };
+
+/** Runs trainHead on fresh tensors (20 per class, 6 per class to validate) and disposes them and the model. */
 async function run(
   overrides: Partial<Parameters<typeof trainHead>[0]> = {},
-): Promise<{ history: EpochMetrics[]; stopped: boolean; leaked: number }> {
-  const train = blobs(20, 1);
-  const val = blobs(6, 2);
-  const xTrain = tf.tensor2d(train.x);
-  const xVal = tf.tensor2d(val.x);
+  trainSet = blobs(20, 1),
+  valSet = blobs(6, 2),
+  inspect: (model: tf.LayersModel) => void = () => undefined,
+): Promise<Run> {
+  const xTrain = tf.tensor2d(trainSet.x);
+  const xVal = tf.tensor2d(valSet.x, [valSet.x.length, DIM]);
   let tick = 0;
   const before = tf.memory().numTensors;
-  const result = await trainHead({
-    xTrain,
-    yTrain: train.y,
-    xVal,
-    yVal: Int32Array.from(val.y),
-    numClasses: CLASSES,
-    settings: SETTINGS,
-    now: () => (tick += 1),
-    ...overrides,
-  });
-  const weights = result.model.weights.length;
-  const leaked = tf.memory().numTensors - weights - before;
-  result.model.dispose();
-  xTrain.dispose();
-  xVal.dispose();
-  return { history: result.history, stopped: result.stopped, leaked };
+  try {
+    const { model, ...rest } = await trainHead({
+      xTrain,
+      yTrain: trainSet.y,
+      xVal,
+      yVal: Int32Array.from(valSet.y),
+      numClasses: CLASSES,
+      settings: SETTINGS,
+      now: () => (tick += 1),
+      ...overrides,
+    });
+    const leaked = tf.memory().numTensors - model.weights.length - before;
+    inspect(model);
+    model.dispose();
+    return { ...rest, leaked };
+  } finally {
+    xTrain.dispose();
+    xVal.dispose();
+  }
 }
-
-describe('createHead', () => {
-  it('builds dense relu -> dropout -> dense softmax with seeded initial weights', () => {
-    const config = { featureSize: DIM, numClasses: CLASSES, hiddenUnits: 5, dropout: 0.3, seed: 3 };
-    const a = createHead(config);
-    const b = createHead(config);
-    const c = createHead({ ...config, seed: 4 });
-    expect(a.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dropout', 'Dense']);
-    expect(a.outputs[0]?.shape).toEqual([null, CLASSES]);
-    const kernel = (m: tf.LayersModel): number[] => Array.from(m.weights[0]?.read().dataSync() ?? []);
-    expect(kernel(a)).toEqual(kernel(b));
-    expect(kernel(a)).not.toEqual(kernel(c));
-    const probs = tf.tidy(() => tf.sum(applyHead(a, tf.ones([2, DIM])), 1).arraySync() as number[]);
-    expect(probs[0]).toBeCloseTo(1, 5);
-    [a, b, c].forEach((m) => m.dispose());
-  });
-});
 
 describe('trainHead', () => {
   it('lowers the loss on separable blobs and reaches high validation accuracy, without leaks', async () => {
     const epochsSeen: number[] = [];
-    const { history, stopped, leaked } = await run({ onEpoch: (m) => epochsSeen.push(m.epoch) });
+    const models = new Set<tf.LayersModel>();
+    const { history, stopped, leaked } = await run({
+      onEpoch: (m, model) => {
+        epochsSeen.push(m.epoch);
+        models.add(model);
+      },
+    });
     expect(stopped).toBe(false);
+    expect(models.size).toBe(1);
     expect(epochsSeen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(history.map((m) => m.epoch)).toEqual(epochsSeen);
     const first = history[0] as EpochMetrics;
@@ -111,7 +117,7 @@ describe('trainHead', () => {
 
   it('stops early with stopped: true when the signal aborts, keeping the completed epochs', async () => {
     const controller = new AbortController();
-    const { history, stopped, leaked } = await run({
+    const { history, stopped, leaked, restoredBest, bestEpoch } = await run({
       signal: controller.signal,
       onEpoch: (m) => {
         if (m.epoch === 3) controller.abort();
@@ -119,6 +125,9 @@ describe('trainHead', () => {
     });
     expect(stopped).toBe(true);
     expect(history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    // The validation loss still falls at epoch 3: the best epoch is the last one, nothing to restore.
+    expect(bestEpoch).toBe(3);
+    expect(restoredBest).toBe(false);
     expect(leaked).toBe(0);
   });
 
@@ -162,7 +171,7 @@ describe('trainHead', () => {
   });
 
   it('reports NaN validation metrics for an empty validation set', async () => {
-    const { history } = await run({ xVal: tf.zeros([0, DIM]) as tf.Tensor2D, yVal: [] });
+    const { history } = await run({}, blobs(20, 1), { x: [], y: [] });
     expect(history).toHaveLength(SETTINGS.epochs);
     expect(history[0]?.valLoss).toBeNaN();
     expect(history[0]?.valAccuracy).toBeNaN();
@@ -171,5 +180,63 @@ describe('trainHead', () => {
 
   it('rejects labels that do not match the rows', async () => {
     await expect(run({ yTrain: [0, 1] })).rejects.toThrow(/yTrain has 2 labels for 60 rows/);
+  });
+});
+
+describe('trainHead options', () => {
+  /** 30 / 10 / 5 training rows per class. */
+  function imbalanced(): { x: number[][]; y: number[] } {
+    const all = blobs(30, 3);
+    const keep = (i: number): boolean => all.y[i] === 0 || (all.y[i] === 1 ? i % 30 < 10 : i % 30 < 5);
+    return { x: all.x.filter((_, i) => keep(i)), y: all.y.filter((_, i) => keep(i)) };
+  }
+
+  it('resolves class weights from classWeighting unless given, and uses the given ones', async () => {
+    const trainSet = imbalanced();
+    const settings = { ...SETTINGS, epochs: 2 };
+    const auto = await run({ settings: { ...settings, classWeighting: 'auto' } }, trainSet);
+    const explicit = await run({ settings, classWeights: balancedClassWeights([30, 10, 5]) }, trainSet);
+    const none = await run({ settings: { ...settings, classWeighting: 'auto' }, classWeights: null }, trainSet);
+    const plain = await run({ settings }, trainSet);
+    expect(auto.history).toEqual(explicit.history);
+    expect(none.history).toEqual(plain.history);
+    expect(auto.history[0]?.loss).not.toBeCloseTo(plain.history[0]?.loss as number, 3);
+  });
+
+  it('trains a batch-norm head with SGD and a plateau schedule, restoring its moving statistics with the best epoch', async () => {
+    const stats: number[][] = [];
+    const movingMean = (model: tf.LayersModel): number[] => Array.from(model.nonTrainableWeights[0]?.read().dataSync() ?? []);
+    let final: number[] = [];
+    // Validation labels shifted by one class: the validation loss rises as the head learns.
+    const result = await run(
+      {
+        settings: { ...SETTINGS, batchNorm: true, optimizer: 'sgd', schedule: 'plateau', learningRate: 0.05, earlyStopping: true, patience: 2 },
+        onEpoch: (_, model) => stats.push(movingMean(model)),
+        onBatch: () => undefined,
+      },
+      blobs(20, 1),
+      { ...blobs(6, 2), y: blobs(6, 2).y.map((y) => (y + 1) % CLASSES) },
+      (model) => {
+        final = movingMean(model);
+      },
+    );
+    expect(result).toMatchObject({ stoppedEarly: true, restoredBest: true });
+    const best = (result.bestEpoch as number) - 1;
+    expect(result.history).toHaveLength(best + 3);
+    expect(stats[best]).not.toEqual(stats[stats.length - 1]);
+    expect(final).toEqual(stats[best]);
+    expect(final.some((m) => m !== 0)).toBe(true);
+    expect(result.leaked).toBe(0);
+  });
+
+  it('trains a linear head (hiddenUnits 0) with an L2 term that raises the training loss', async () => {
+    const settings = { ...SETTINGS, hiddenUnits: 0, epochs: 4, dropout: 0, learningRate: 0.05 };
+    const plain = await run({ settings });
+    const l2 = await run({ settings: { ...settings, l2: 0.05 } });
+    expect(plain.history[3]?.loss).toBeLessThan((plain.history[0]?.loss as number) * 0.2);
+    expect(plain.history[3]?.valLoss).toBeLessThan(plain.history[0]?.valLoss as number);
+    expect(plain.history[3]?.valAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(l2.history[0]?.loss).toBeGreaterThan((plain.history[0]?.loss as number) + 0.01);
+    expect(l2.leaked).toBe(0);
   });
 });
