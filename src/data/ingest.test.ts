@@ -1,22 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../core/errors';
-import { countItems } from '../core/types';
-import { buildDataset, compareClassNames, imageSkipReason, type IngestFile } from './ingest';
-
-const DATASETS_DIR = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-
-/** Lists a real folder the way a browser's folder picker does: `<folder>/<...>/<file>` with sizes. */
-function listFolder(folder: string): IngestFile[] {
-  const root = join(DATASETS_DIR, folder);
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort()
-    .map((abs) => ({ path: `${folder}/${relative(root, abs).split('\\').join('/')}`, size: statSync(abs).size }));
-}
+import { buildDataset, compareClassNames, findLabelFiles, imageSkipReason, type IngestFile } from './ingest';
 
 const files = (...paths: string[]): IngestFile[] => paths.map((path) => ({ path, size: 100 }));
 
@@ -39,7 +23,21 @@ describe('buildDataset: class folders', () => {
     const ds = buildDataset(files('cats/a.jpg', 'dogs/b.jpg'));
     expect(ds.name).toBe('');
     expect(ds.items.map((i) => i.path)).toEqual(['cats/a.jpg', 'dogs/b.jpg']);
-    expect(buildDataset(files('root/cats/a.jpg', 'root/dogs/b.jpg'), 'mine').name).toBe('mine');
+    expect(buildDataset(files('root/cats/a.jpg', 'root/dogs/b.jpg'), { name: 'mine' }).name).toBe('mine');
+  });
+
+  it('gives deeper folders to the class of the first folder (theme/figure/NNN.jpg)', () => {
+    const ds = buildDataset(files('lego/star-wars/0001/001.jpg', 'lego/star-wars/0002/001.jpg', 'lego/marvel/0001/001.jpg'));
+    expect(ds.classes).toEqual(['marvel', 'star-wars']);
+    expect(ds.items.map((i) => i.classIndex)).toEqual([1, 1, 0]);
+  });
+
+  it('lets a forced class-folders layout read split folders as classes', () => {
+    const ds = buildDataset(files('d/train/a/1.jpg', 'd/val/a/2.jpg'), { layout: 'class-folders' });
+    expect([ds.layout, ds.classes]).toEqual(['class-folders', ['train', 'val']]);
+    expect(() => buildDataset(files('d/a/1.jpg', 'd/b/2.jpg'), { layout: 'split-folders' })).toThrow(
+      /^No images found in "d".*2 file\(s\) skipped: 1 not inside a split folder \(found "a\/"/,
+    );
   });
 
   it('sorts classes numerically', () => {
@@ -108,11 +106,33 @@ describe('buildDataset: skipped files', () => {
     ]);
   });
 
+  it('says which formats browsers cannot decode and what to do', () => {
+    const ds = buildDataset([
+      ...files('d/cats/a.jpg', 'd/dogs/b.jpg', 'd/cats/c.HEIC', 'd/cats/d.heif', 'd/dogs/e.tif', 'd/dogs/f.TIFF'),
+      { path: 'd/__MACOSX/cats/._a.jpg', size: 10 },
+      { path: 'd/dogs/g.heic', size: 0 },
+    ]);
+    expect(ds.skipped.map((s) => s.reason)).toEqual([
+      'HEIC is not supported by browsers: convert to JPEG or PNG',
+      'HEIF is not supported by browsers: convert to JPEG or PNG',
+      'TIFF is not supported by browsers: convert to JPEG or PNG',
+      'TIFF is not supported by browsers: convert to JPEG or PNG',
+      'system file',
+      'HEIC is not supported by browsers: convert to JPEG or PNG',
+    ]);
+  });
+
+  it('notes a class folder whose files are all unusable', () => {
+    const ds = buildDataset(files('d/cats/a.jpg', 'd/dogs/b.jpg', 'd/birds/c.heic'));
+    expect(ds.classes).toEqual(['cats', 'dogs']);
+    expect(ds.notes?.find((n) => n.code === 'empty-folder')?.files).toEqual(['birds/c.heic']);
+  });
+
   it('accepts every image extension in any case', () => {
     for (const ext of ['jpg', 'JPEG', 'png', 'Gif', 'bmp', 'webp', 'AVIF']) {
       expect(imageSkipReason(['a', `x.${ext}`], 1)).toBeUndefined();
     }
-    expect(imageSkipReason(['a', 'x.tiff'], 1)).toBe('not an image (.tiff)');
+    expect(imageSkipReason(['a', 'x.svg'], 1)).toBe('not an image (.svg)');
   });
 });
 
@@ -132,34 +152,105 @@ describe('buildDataset: errors', () => {
   });
 });
 
-describe('buildDataset: real datasets', () => {
-  it('reads hymenoptera (train/val, one .gif) as 2 classes, 245 train, 153 val', () => {
-    const list = listFolder('hymenoptera');
-    const ds = buildDataset(list);
-    expect(ds.name).toBe('hymenoptera');
-    expect(ds.layout).toBe('split-folders');
-    expect(ds.classes).toEqual(['ants', 'bees']);
-    const counts = countItems(ds);
-    expect(Object.values(counts.train ?? {}).reduce((a, b) => a + b, 0)).toBe(245);
-    expect(Object.values(counts.val ?? {}).reduce((a, b) => a + b, 0)).toBe(153);
-    expect(counts.test).toBeUndefined();
-    expect(ds.items.some((i) => i.path === 'train/ants/imageNotFound.gif')).toBe(true);
-    expect(ds.skipped).toEqual([]);
-    for (const item of ds.items) expect(list[item.fileIndex]?.path).toBe(`hymenoptera/${item.path}`);
+describe('findLabelFiles', () => {
+  it('lists .csv, .tsv and .txt files at any depth, not system files', () => {
+    const listed = findLabelFiles(
+      files('d/labels.csv', 'd/a/b/c.TSV', 'd/list.txt', 'd/a/x.jpg', 'd/__MACOSX/._labels.csv', 'd/.hidden.csv', 'd/n.md'),
+    );
+    expect(listed).toEqual([
+      { path: 'd/labels.csv', kind: 'csv' },
+      { path: 'd/a/b/c.TSV', kind: 'csv' },
+      { path: 'd/list.txt', kind: 'list' },
+    ]);
+  });
+});
+
+describe('buildDataset: label files', () => {
+  const listing = files('p/images/a.png', 'p/images/b.png', 'p/images/c.png', 'p/images/d.png', 'p/labels.csv', 'p/x.md');
+  const csv = { path: 'p/labels.csv', text: 'name,class\na,cat\nb,dog\nc,cat\n' };
+
+  it('uses the CSV when the folders give one class, and neither lists nor skips it', () => {
+    const ds = buildDataset(listing, { labels: csv });
+    expect([ds.layout, ds.name, ds.classes]).toEqual(['csv', 'p', ['cat', 'dog']]);
+    expect(ds.items.map((i) => [i.fileIndex, i.path, i.classIndex, i.split])).toEqual([
+      [0, 'images/a.png', 0, 'train'],
+      [1, 'images/b.png', 1, 'train'],
+      [2, 'images/c.png', 0, 'train'],
+    ]);
+    expect(ds.skipped).toEqual([
+      { file: 'p/images/d.png', reason: 'no row of labels.csv names it' },
+      { file: 'p/x.md', reason: 'not an image (.md)' },
+    ]);
+    expect(ds.labelSource).toMatchObject({ file: 'p/labels.csv', fileColumn: 'name', labelColumn: 'class', matched: 3 });
+    expect(ds.notes?.map((n) => n.code)).toEqual(['images-without-row', 'imbalance', 'few-images']);
   });
 
-  it('reads rps (training/testing) as 3 classes and skips the root text files', () => {
-    const ds = buildDataset(listFolder('rps'));
-    expect(ds.classes).toEqual(['paper', 'rock', 'scissors']);
-    const counts = countItems(ds);
-    const total = (split: 'train' | 'val' | 'test') =>
-      Object.values(counts[split] ?? {}).reduce((a, b) => a + b, 0);
-    expect([total('train'), total('val'), total('test')]).toEqual([1877, 0, 470]);
-    expect(counts.train?.rock).toBe(740);
-    expect(ds.skipped).toEqual([
-      { file: 'rps/ATTRIBUTION.md', reason: 'not an image (.md)' },
-      { file: 'rps/LICENSE', reason: 'not an image (no extension)' },
-      { file: 'rps/NOTICE.md', reason: 'not an image (.md)' },
+  it('reads a .txt as a list, and keeps the split of images in split folders', () => {
+    const list = files('d/train/1.jpg', 'd/train/2.jpg', 'd/test/3.jpg', 'd/test/4.jpg', 'd/labels.txt');
+    const text = 'train/1.jpg cat\ntrain/2.jpg dog\ntest/3.jpg cat\ntest/4.jpg dog\n';
+    const ds = buildDataset(list, { labels: { path: 'd/labels.txt', text } });
+    expect(ds.layout).toBe('list');
+    expect(ds.items.map((i) => `${i.split}:${ds.classes[i.classIndex]}`)).toEqual([
+      'train:cat',
+      'train:dog',
+      'test:cat',
+      'test:dog',
     ]);
+    expect(ds.labelSource?.columns).toEqual(['path', 'label']);
+  });
+
+  it('prefers folders with two classes and says how to use the label file instead', () => {
+    const list = files('d/cats/1.jpg', 'd/dogs/2.jpg', 'd/meta.csv', 'd/notes/readme.txt');
+    const ds = buildDataset(list, { labels: { path: 'd/meta.csv', text: 'f,label\n1,x\n2,y\n' } });
+    expect(ds.layout).toBe('class-folders');
+    expect(ds.skipped.map((s) => s.reason)).toEqual(['not an image (.csv)', 'not an image (.txt)']);
+    expect(ds.notes?.filter((n) => n.level === 'info').map((n) => [n.message, n.files])).toEqual([
+      [
+        'meta.csv was not used: the folders already give 2 classes. To label the images from its column "label" ' +
+          'instead, choose the CSV layout.',
+        ['meta.csv'],
+      ],
+      [
+        'readme.txt was not used: the folders already give 2 classes. To label the images from it instead, ' +
+          'choose the list layout.',
+        ['notes/readme.txt'],
+      ],
+    ]);
+  });
+
+  it('says when a label file in the listing cannot label the images either', () => {
+    const list = files('d/cats/1.jpg', 'd/dogs/2.jpg', 'd/features.csv');
+    const ds = buildDataset(list, { labels: { path: 'd/features.csv', text: '0.5,1.0\n0.7,2.0\n' } });
+    expect(ds.notes?.[0]?.message).toBe(
+      'features.csv was not used: the folders already give 2 classes. It cannot label them either: None of the ' +
+        'columns of features.csv (column 1, column 2) names an image in the folder: a label file needs one ' +
+        'column of file names (e.g. cat1.jpg or images/cat1) and one of labels.',
+    );
+  });
+
+  it('uses a forced CSV layout even when the folders give classes', () => {
+    const list = files('d/cats/1.jpg', 'd/dogs/2.jpg', 'd/cats/3.jpg', 'd/meta.csv');
+    const labels = { path: 'd/meta.csv', text: 'f,label\n1,x\n2,y\n3,y\n' };
+    const ds = buildDataset(list, { layout: 'csv', labels });
+    expect([ds.layout, ds.classes, ds.items.map((i) => i.classIndex)]).toEqual(['csv', ['x', 'y'], [0, 1, 1]]);
+    expect(buildDataset(list, { layout: 'list', labels: { path: 'd/meta.csv', text: '1 x\n2 y\n' } }).layout).toBe('list');
+  });
+
+  it('throws user-facing errors for a label layout without labels, or labels giving under two classes', () => {
+    expect(() => buildDataset(listing, { layout: 'csv' })).toThrow(/^The CSV layout needs a label file/);
+    const oneClass = { path: 'p/labels.csv', text: 'name,class\na,cat\nb,cat\nc,\n' };
+    expect(() => buildDataset(listing, { layout: 'csv', labels: oneClass })).toThrow(
+      /^Only one class \(cat\) found in column "class" of labels\.csv/,
+    );
+    expect(() => buildDataset(listing, { layout: 'csv', labels: { path: 'p/labels.csv', text: 'q,r\nx,y\n' } })).toThrow(
+      /^None of the columns of labels\.csv/,
+    );
+  });
+
+  it('adds the label file problem to the folder error in auto layout', () => {
+    expect(() => buildDataset(listing, { labels: { path: 'p/labels.csv', text: 'n,l\nzz,cat\n' } })).toThrow(
+      /^Only one class \(images\) found in "p".* labels\.csv cannot label them either: None of the columns/,
+    );
+    expect(() => buildDataset(listing)).toThrow(/^Only one class \(images\).* labels\.csv may label them\.$/);
   });
 });
