@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../core/errors';
-import { BACKBONES, getBackboneEntry } from './catalog';
+import { ALL_BACKBONES, BACKBONES, SCRATCH_BACKBONE, getBackboneEntry } from './catalog';
 import type { BackboneEntry, BackboneSource } from './catalog';
 import { loadBackbone, scalePixels } from './backbones';
 import { fileIOHandler } from './testing/fileModelIO';
@@ -180,3 +180,91 @@ describe('loadBackbone fallback', () => {
     expect(message).toMatch(/features have 256 values, but the catalog entry "mobilenet_v1_0.25_224" expects 999/);
   });
 });
+
+describe('catalog: fine-tuning cut points', () => {
+  it('lists at least 5 cut points per pretrained backbone, a default among them, and one block for the scratch CNN', () => {
+    expect(ALL_BACKBONES.map((e) => e.kind)).toEqual(['pretrained', 'pretrained', 'pretrained', 'pretrained', 'scratch']);
+    for (const entry of ALL_BACKBONES) {
+      const spec = entry.fineTune;
+      if (!spec) throw new Error(`${entry.id} has no fineTune`);
+      expect(new Set(spec.cutPoints).size).toBe(spec.cutPoints.length);
+      expect(spec.defaultBlocks).toBeGreaterThanOrEqual(1);
+      expect(spec.defaultBlocks).toBeLessThanOrEqual(spec.cutPoints.length);
+      if (entry.kind === 'pretrained') expect(spec.cutPoints.length).toBeGreaterThanOrEqual(5);
+    }
+    expect(SCRATCH_BACKBONE.sources).toEqual([]);
+    expect(SCRATCH_BACKBONE.fineTune?.cutPoints).toHaveLength(1);
+    expect(getBackboneEntry(SCRATCH_BACKBONE.id)).toBe(SCRATCH_BACKBONE);
+  });
+
+  /** [h, w, c] at each cut point, k = 1..7. */
+  const EXPECTED_SHAPES: Record<string, number[][]> = {
+    'mobilenet_v2_1.0_224': [[7, 7, 160], [7, 7, 160], [7, 7, 160], [14, 14, 96], [14, 14, 96], [14, 14, 96], [14, 14, 64]],
+    'mobilenet_v2_0.35_224': [[7, 7, 56], [7, 7, 56], [7, 7, 56], [14, 14, 32], [14, 14, 32], [14, 14, 32], [14, 14, 24]],
+    'mobilenet_v1_0.25_224': [[7, 7, 256], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128]],
+    'mobilenet_v1_0.25_224_graph': [[7, 7, 256], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128], [14, 14, 128]],
+  };
+
+  it.each(BACKBONES.map((e) => [e.id, e] as const))('%s: every cut point is in the local copy and cuts it below more blocks', async (_, entry) => {
+    const backbone = await loadBackbone(entry, { ioHandlerFor: localOnly });
+    const before = tf.memory().numTensors;
+    const cutPoints = entry.fineTune?.cutPoints ?? [];
+    expect(backbone.fineTuneBlocks).toBe(cutPoints.length);
+    const shapes: number[][] = [];
+    let previous = 0;
+    for (let k = 1; k <= cutPoints.length; k++) {
+      const split = backbone.split(k);
+      expect(split.cutName).toBe(cutPoints[k - 1]);
+      shapes.push([...split.activationShape]);
+      expect(split.variables.length).toBeGreaterThan(previous);
+      previous = split.variables.length;
+      split.dispose();
+    }
+    expect(shapes).toEqual(EXPECTED_SHAPES[entry.id]);
+    expect(tf.memory().numTensors).toBe(before);
+    backbone.dispose();
+  });
+
+  it('rejects a cut that a residual connection jumps over, and one above the feature layer', async () => {
+    const base = getBackboneEntry('mobilenet_v2_1.0_224');
+    const entry: BackboneEntry = { ...base, fineTune: { cutPoints: ['block_15_project', 'predictions'], defaultBlocks: 1 } };
+    const backbone = await loadBackbone(entry, { ioHandlerFor: localOnly });
+    // block_15_add also reads block_14_add, which does not pass through block_15_project.
+    expect(() => backbone.split(1)).toThrow(/"block_15_project" does not cut the model/);
+    expect(() => backbone.split(2)).toThrow(/"predictions" does not cut the model/);
+    backbone.dispose();
+  });
+
+  it('a copy that lacks the cut points (e.g. a fallback source) reports 0 blocks and refuses to split', async () => {
+    const base = getBackboneEntry('mobilenet_v1_0.25_224');
+    const entry: BackboneEntry = { ...base, fineTune: { cutPoints: ['conv_pw_12_relu', 'no_such_layer'], defaultBlocks: 1 } };
+    const partly = await loadBackbone(entry, { ioHandlerFor: localOnly });
+    expect(partly.fineTuneBlocks).toBe(1);
+    expect(() => partly.split(2)).toThrow(/integer in 1\.\.1/);
+    partly.dispose();
+    const none = await loadBackbone({ ...base, fineTune: { cutPoints: ['no_such_layer'], defaultBlocks: 1 } }, { ioHandlerFor: localOnly });
+    expect(none.fineTuneBlocks).toBe(0);
+    expect(() => none.split(1)).toThrow(/has no layer or node "no_such_layer": it cannot be split/);
+    none.dispose();
+    const noSpec = await loadBackbone({ ...base, fineTune: null }, { ioHandlerFor: localOnly });
+    expect(() => noSpec.split(1)).toThrow(/cannot be split/);
+    noSpec.dispose();
+  });
+
+  it('builds the scratch entry locally, seeded, without loading anything', async () => {
+    const ioHandlerFor = (): tf.io.IOHandler => {
+      throw new Error('the scratch entry must not load weights');
+    };
+    const a = await loadBackbone(SCRATCH_BACKBONE, { ioHandlerFor, seed: 3 });
+    const b = await loadBackbone(SCRATCH_BACKBONE, { ioHandlerFor, seed: 3 });
+    const x = tf.randomUniform([2, 64, 64, 3], 0, 256, 'int32', 5) as tf.Tensor4D;
+    const [fa, fb] = [a.embed(x), b.embed(x)];
+    expect(fa.shape).toEqual([2, SCRATCH_BACKBONE.featureSize]);
+    expect(maxAbs(fa, fb)).toBe(0);
+    tf.dispose([x, fa, fb]);
+    a.dispose();
+    b.dispose();
+  });
+});
+
+const maxAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Infinity);

@@ -1,11 +1,15 @@
 /**
- * Loads a pretrained backbone from the catalog and turns pixels into feature vectors (embeddings).
+ * Loads a backbone from the catalog and turns pixels into feature vectors (embeddings).
  * Sources are tried in order (the app's own origin first, then the public URL); the first that loads and
- * yields features of the catalog's size wins.
+ * yields features of the catalog's size wins. The from-scratch entry is built locally (`scratchCnn.ts`).
+ * `Backbone.split` cuts a loaded backbone for stage 2 (the cutting itself is in `finetune.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError, errorMessage } from '../core/errors';
 import type { BackboneEntry, BackboneSource, InputScaling } from './catalog';
+import { cutGraphModel, cutLayersModel, freezeAll, hasLayer, hasNode } from './finetune';
+import type { ModelCut } from './finetune';
+import { createScratchBackbone } from './scratchCnn';
 
 /** A loaded backbone. Owns its model's weights until `dispose()`. */
 export interface Backbone {
@@ -19,8 +23,56 @@ export interface Backbone {
    * Returns [n, featureSize] float32; the caller disposes it. Intermediates are disposed.
    */
   embed(pixels: tf.Tensor4D): tf.Tensor2D;
-  /** Frees the model's weights. The backbone must not be used afterwards. */
+  /**
+   * The largest `blocks` that `split` accepts: `entry.fineTune.cutPoints.length` when every cut point is in
+   * the loaded copy; 0 when the entry has no `fineTune`, or the copy that loaded names its layers or nodes
+   * differently (e.g. a public fallback URL).
+   */
+  readonly fineTuneBlocks: number;
+  /**
+   * Cuts the backbone below its top `blocks` blocks (1..`fineTuneBlocks`) for stage 2. At rest every weight
+   * of a backbone is frozen; the split makes the top trainable until it is disposed. One split at a time:
+   * throws while an earlier split of this backbone is not disposed, and with a clear message when the
+   * backbone cannot be split or `blocks` is out of range. Training a split changes the backbone's own
+   * weights above the cut: they stay fine-tuned after the split is disposed (`embed` then uses them).
+   */
+  split(blocks: number): BackboneSplit;
+  /** Frees the model's weights (disposing a live split first). The backbone must not be used afterwards. */
   dispose(): void;
+}
+
+/** A backbone cut for fine-tuning its top blocks on activations cached at the cut (see `Backbone.split`). */
+export interface BackboneSplit {
+  readonly blocks: number;
+  /** The layer (LayersModel) or node (GraphModel) whose output is cached. */
+  readonly cutName: string;
+  /** [h, w, c] of the cached activations. */
+  readonly activationShape: readonly number[];
+  /**
+   * One frozen forward pass: pixels [n, S, S, 3] in [0, 255] -> activations at the cut [n, h, w, c] and
+   * features [n, featureSize] (the features `embed` gives, up to float error), both float32. The caller
+   * disposes both; intermediates are disposed.
+   */
+  embedWithActivations(pixels: tf.Tensor4D): { activations: tf.Tensor4D; features: tf.Tensor2D };
+  /**
+   * The trainable top: activations [n, h, w, c] -> features [n, featureSize], pooled as `embed` pools,
+   * differentiable with respect to `variables`. `training` reaches dropout-like layers; batch normalisation
+   * in a pretrained top always uses its moving statistics. Nothing is disposed here: call it inside
+   * `tf.tidy` or `optimizer.minimize`.
+   */
+  top(activations: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /** The weights of the unfrozen part; training updates these and nothing else. */
+  readonly variables: readonly tf.Variable[];
+  /** Every other weight of the backbone (all below the cut, plus batch-norm statistics above it): they stay bit-identical. */
+  readonly frozenWeights: readonly tf.Tensor[];
+  /** Freezes the backbone again and frees what the split created (not the backbone's own weights). */
+  dispose(): void;
+}
+
+/** How a loaded model is cut: whether a cut point exists in it, and the cut itself. */
+interface Cutter {
+  has(cutName: string): boolean;
+  cut(cutName: string): ModelCut;
 }
 
 /** Options of `loadBackbone`. */
@@ -29,6 +81,8 @@ export interface LoadBackboneOptions {
   readonly ioHandlerFor?: (source: BackboneSource) => tf.io.IOHandler | undefined;
   /** Called once for each source that failed, before the next one is tried. */
   readonly onSourceFailed?: (url: string, message: string) => void;
+  /** Seeds the initial weights of a `scratch` entry (default 42); pretrained entries ignore it. */
+  readonly seed?: number;
 }
 
 /** How a person fixes a backbone that could not be loaded from anywhere. */
@@ -49,13 +103,15 @@ export function scalePixels(pixels: tf.Tensor4D, scaling: InputScaling): tf.Tens
 }
 
 /**
- * Loads `entry`, trying `entry.sources` in order. Resolves with the first source that loads and whose
+ * Loads `entry`, trying `entry.sources` in order (a `scratch` entry is built with random weights seeded by
+ * `options.seed`, without sources). Resolves with the first source that loads and whose
  * features have `entry.featureSize` values; a source that fails (network, missing file, unknown layer or
  * node, wrong feature size) is reported to `onSourceFailed` and the next one is tried.
  * Rejects with a `UserFacingError` naming every URL tried, why each failed, and how to fix it.
  * The caller disposes the returned backbone.
  */
 export async function loadBackbone(entry: BackboneEntry, options: LoadBackboneOptions = {}): Promise<Backbone> {
+  if (entry.kind === 'scratch') return createScratchBackbone(entry, options.seed ?? 42);
   const failures: string[] = [];
   for (const source of entry.sources) {
     try {
@@ -117,7 +173,9 @@ function layersBackbone(
   // Shares the loaded model's layers and weights: disposing `model` frees them.
   const featureModel = layerName === undefined ? model : tf.model({ inputs: model.inputs, outputs: output });
   checkFeatureSize(entry, output.shape[output.shape.length - 1] ?? null);
-  return makeBackbone(entry, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor);
+  freezeAll(model);
+  const cutter: Cutter = { has: (name) => hasLayer(model, name), cut: (name) => cutLayersModel(model, name, layerName) };
+  return makeBackbone(entry, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor, cutter);
 }
 
 function graphBackbone(
@@ -137,7 +195,8 @@ function graphBackbone(
   const size = entry.inputSizePx;
   const probeSize = tf.tidy(() => toFeatures(run(tf.zeros([1, size, size, 3]))).shape[1]);
   checkFeatureSize(entry, probeSize);
-  return makeBackbone(entry, sourceUrl, scaling, model, run);
+  const cutter: Cutter = { has: (name) => hasNode(model, name), cut: (name) => cutGraphModel(model, name, node, size) };
+  return makeBackbone(entry, sourceUrl, scaling, model, run, cutter);
 }
 
 function makeBackbone(
@@ -146,25 +205,98 @@ function makeBackbone(
   scaling: InputScaling,
   model: { dispose(): void },
   forward: (x: tf.Tensor4D) => tf.Tensor,
+  cutter: Cutter,
 ): Backbone {
-  const size = entry.inputSizePx;
+  const cutPoints = entry.fineTune?.cutPoints ?? [];
+  const missing = cutPoints.findIndex((name) => !cutter.has(name));
+  const fineTuneBlocks = missing === -1 ? cutPoints.length : missing;
+  let active: BackboneSplit | null = null;
   return {
     entry,
     sourceUrl,
     featureSize: entry.featureSize,
     embed(pixels: tf.Tensor4D): tf.Tensor2D {
-      const [, h, w, c] = pixels.shape;
-      if (pixels.rank !== 4 || h !== size || w !== size || c !== 3) {
-        throw new Error(`embed expects [n, ${size}, ${size}, 3] pixels, got [${pixels.shape.join(', ')}]`);
-      }
+      checkPixels(entry, pixels, 'embed');
       return tf.tidy(() => {
         const features = toFeatures(forward(scalePixels(pixels, scaling)));
         checkFeatureSize(entry, features.shape[1]);
         return tf.cast(features, 'float32');
       });
     },
-    dispose: () => model.dispose(),
+    fineTuneBlocks,
+    split(blocks: number): BackboneSplit {
+      if (fineTuneBlocks === 0) {
+        throw new Error(
+          entry.fineTune
+            ? `the copy of "${entry.id}" loaded from ${sourceUrl} has no layer or node "${cutPoints[0]}": it cannot be split`
+            : `"${entry.id}" cannot be split for fine-tuning`,
+        );
+      }
+      if (!Number.isInteger(blocks) || blocks < 1 || blocks > fineTuneBlocks) {
+        throw new Error(`split: blocks must be an integer in 1..${fineTuneBlocks} for "${entry.id}", got ${blocks}`);
+      }
+      if (active) throw new Error(`split: dispose the current split of "${entry.id}" (${active.blocks} blocks) first`);
+      const cut = cutter.cut(cutPoints[blocks - 1] as string);
+      const split = wrapCut(entry, scaling, blocks, cut, () => {
+        active = null;
+      });
+      active = split;
+      return split;
+    },
+    dispose() {
+      // A live split first: a GraphModel's split holds weights outside the model's own map.
+      active?.dispose();
+      model.dispose();
+    },
   };
+}
+
+/** A `BackboneSplit` from a model cut: scales pixels on the way in, pools features on the way out. */
+function wrapCut(entry: BackboneEntry, scaling: InputScaling, blocks: number, cut: ModelCut, onDispose: () => void): BackboneSplit {
+  const shape = cut.activationShape;
+  let disposed = false;
+  const assertLive = (): void => {
+    if (disposed) throw new Error(`this split of "${entry.id}" has been disposed`);
+  };
+  return {
+    blocks,
+    cutName: cut.cutName,
+    activationShape: shape,
+    embedWithActivations(pixels) {
+      assertLive();
+      checkPixels(entry, pixels, 'embedWithActivations');
+      return tf.tidy(() => {
+        const [activations, raw] = cut.forwardBoth(scalePixels(pixels, scaling));
+        const features = tf.cast(toFeatures(raw), 'float32');
+        checkFeatureSize(entry, features.shape[1]);
+        return { activations: tf.cast(activations, 'float32'), features };
+      });
+    },
+    top(activations, training) {
+      assertLive();
+      if (activations.rank !== 4 || shape.some((d, i) => activations.shape[i + 1] !== d)) {
+        throw new Error(`top expects [n, ${shape.join(', ')}] activations, got [${activations.shape.join(', ')}]`);
+      }
+      return toFeatures(cut.forwardTop(activations, training));
+    },
+    variables: cut.variables,
+    frozenWeights: cut.frozenWeights,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      cut.dispose();
+      onDispose();
+    },
+  };
+}
+
+/** Throws unless `pixels` is [n, S, S, 3] with S = `entry.inputSizePx`. */
+function checkPixels(entry: BackboneEntry, pixels: tf.Tensor4D, caller: string): void {
+  const size = entry.inputSizePx;
+  const [, h, w, c] = pixels.shape;
+  if (pixels.rank !== 4 || h !== size || w !== size || c !== 3) {
+    throw new Error(`${caller} expects [n, ${size}, ${size}, 3] pixels, got [${pixels.shape.join(', ')}]`);
+  }
 }
 
 /** [n, h, w, c] -> mean over h, w (or a reshape when h * w is 1); [n, ...] -> [n, features]. Call inside tidy. */

@@ -1,6 +1,7 @@
 /**
- * The backbones the studio knows. Each is loaded from the app's own origin first (`/models/<id>/model.json`,
- * filled by `npm run models` from `../shared/models`) and then from its public URL, where a network exists.
+ * The backbones the studio knows. Each pretrained one is loaded from the app's own origin first
+ * (`/models/<id>/model.json`, filled by `npm run models` from `../shared/models`) and then from its public
+ * URL, where a network exists; the from-scratch baseline is built locally.
  */
 
 /** How pixels in [0, 255] are mapped to the network's input range. */
@@ -24,25 +25,67 @@ export interface BackboneSource {
   readonly inputScaling?: InputScaling;
 }
 
+/**
+ * Where a backbone can be cut for stage 2 (fine-tuning its top blocks on cached activations).
+ * `cutPoints[k - 1]` names the layer (LayersModel) or node (GraphModel) whose output feeds the top `k`
+ * blocks: `split(k)` caches that output and trains everything above it, up to the feature layer.
+ */
+export interface FineTuneSpec {
+  readonly cutPoints: readonly string[];
+  /** Blocks unfrozen when the settings name none; in 1..cutPoints.length. */
+  readonly defaultBlocks: number;
+}
+
+/** `pretrained`: ImageNet weights loaded from `sources`; `scratch`: a small CNN built with random weights (no sources). */
+export type BackboneKind = 'pretrained' | 'scratch';
+
 export interface BackboneEntry {
-  /** Folder name under `public/models/` and `../shared/models/`. */
+  /** Folder name under `public/models/` and `../shared/models/` (pretrained entries). */
   readonly id: string;
+  readonly kind: BackboneKind;
   readonly label: string;
   readonly description: string;
   readonly inputSizePx: number;
   readonly inputScaling: InputScaling;
   /** Length of the feature vector. */
   readonly featureSize: number;
-  /** Tried in order: the app's own origin first, then the public URL. */
+  /** Tried in order: the app's own origin first, then the public URL. Empty for `scratch`. */
   readonly sources: readonly BackboneSource[];
+  /** Cut points for fine-tuning; null when the backbone cannot be split. */
+  readonly fineTune: FineTuneSpec | null;
 }
 
 const localUrl = (id: string): string => `/models/${id}/model.json`;
 
-/** All built-in backbones; the first is the default. */
+/**
+ * MobileNetV2 cut points (Keras layer names, the same in width 1.0 and 0.35): k = 1 trains block_16 and
+ * Conv_1; k = 2 adds block_15, k = 3 block_14 (and so on). Blocks 13-16 run at 7x7; from k = 4 the cut is at
+ * 14x14, where the cached activations are 2.4 times larger (74 vs 31 KiB an image for width 1.0).
+ * Default k = 2, measured on Node WASM (one SIMD thread, batch 32, width 1.0; a shared 2-core machine, so
+ * +-30%): k = 1 35-55 img/s, k = 2 22-37, k = 3 12-26, k = 4-7 9-13. At k = 2 a stage-2 epoch over the cached
+ * activations costs about as much as the frozen embedding pass (about 27 img/s) that filled the cache, and a
+ * whole inverted-residual block adapts besides the last projection; k = 3 halves the speed again. Width
+ * 0.35 (BN layers unfolded, thinner blocks): k = 1 62, k = 2 32-37, k = 3 37, k = 4 25 img/s; the same default.
+ */
+const MOBILENET_V2_CUTS = ['block_15_add', 'block_14_add', 'block_13_project', 'block_12_add', 'block_11_add', 'block_10_project', 'block_9_add'];
+
+/**
+ * MobileNet v1 cut points: a block is a depthwise + pointwise pair; conv_dw_12 downsamples 14x14 to 7x7, so
+ * from k = 2 the activations are [14, 14, 128] (98 KiB an image; [7, 7, 256], 49 KiB, at k = 1). Default
+ * k = 2: one v1 block is small (k = 1 is a single 256x256 pointwise layer and its depthwise filter), and the
+ * width-0.25 network is cheap: on Node WASM at batch 32 the LayersModel trains k = 1 at 126 img/s, k = 2 at
+ * 77, k = 3 at 45; the GraphModel (batch norm folded) 567, 290 and 149 img/s.
+ */
+const MOBILENET_V1_CUTS = [12, 11, 10, 9, 8, 7, 6].map((i) => `conv_pw_${i}_relu`);
+
+/** The same cuts in the TF Hub graph of MobileNet v1 (node names). */
+const MOBILENET_V1_GRAPH_CUTS = [12, 11, 10, 9, 8, 7, 6].map((i) => `module_apply_default/MobilenetV1/MobilenetV1/Conv2d_${i}_pointwise/Relu6`);
+
+/** The pretrained backbones (weights under `../shared/models/<id>/`, copied by `npm run models`); the first is the default. */
 export const BACKBONES: readonly BackboneEntry[] = [
   {
     id: 'mobilenet_v2_1.0_224',
+    kind: 'pretrained',
     label: 'MobileNetV2 1.0 (most accurate)',
     description: 'Google ImageNet weights, 71.8% top-1; 14 MB; 1280-d features.',
     inputSizePx: 224,
@@ -57,9 +100,12 @@ export const BACKBONES: readonly BackboneEntry[] = [
         inputScaling: 'zeroToOne',
       },
     ],
+    // Layer names of the local copy; the TF Hub fallback graph names its nodes differently and cannot be split.
+    fineTune: { cutPoints: MOBILENET_V2_CUTS, defaultBlocks: 2 },
   },
   {
     id: 'mobilenet_v2_0.35_224',
+    kind: 'pretrained',
     label: 'MobileNetV2 0.35 (fast; Teachable Machine base)',
     description: "Teachable Machine's frozen base, about 60% ImageNet top-1; 1.7 MB; 1280-d features.",
     inputSizePx: 224,
@@ -72,9 +118,13 @@ export const BACKBONES: readonly BackboneEntry[] = [
         feature: { format: 'layers', layer: 'out_relu' },
       },
     ],
+    // The local copy nests the Keras model (model -> sequential -> model1 -> ... out_relu) and pools after
+    // it; the split finds the cut inside the nested model and pools its `out_relu` the same way.
+    fineTune: { cutPoints: MOBILENET_V2_CUTS, defaultBlocks: 2 },
   },
   {
     id: 'mobilenet_v1_0.25_224',
+    kind: 'pretrained',
     label: 'MobileNet v1 0.25 (smallest, LayersModel)',
     description: 'tfjs-models release, about 50% ImageNet top-1; 2.1 MB; 256-d features.',
     inputSizePx: 224,
@@ -87,9 +137,11 @@ export const BACKBONES: readonly BackboneEntry[] = [
         feature: { format: 'layers', layer: 'conv_pw_13_relu' },
       },
     ],
+    fineTune: { cutPoints: MOBILENET_V1_CUTS, defaultBlocks: 2 },
   },
   {
     id: 'mobilenet_v1_0.25_224_graph',
+    kind: 'pretrained',
     label: 'MobileNet v1 0.25 (GraphModel, TF Hub)',
     description: 'The TF Hub classification module of the same network; 1.9 MB; 256-d features.',
     inputSizePx: 224,
@@ -106,14 +158,35 @@ export const BACKBONES: readonly BackboneEntry[] = [
         feature: { format: 'graph', node: 'module_apply_default/MobilenetV1/Logits/global_pool' },
       },
     ],
+    fineTune: { cutPoints: MOBILENET_V1_GRAPH_CUTS, defaultBlocks: 2 },
   },
 ];
+
+/**
+ * The from-scratch baseline: a small seeded CNN (see `scratchCnn.ts`) trained end to end in stage 2, to
+ * show what pretrained features are worth. Built locally; it has no weights file and no sources.
+ */
+export const SCRATCH_BACKBONE: BackboneEntry = {
+  id: 'scratch_cnn_64',
+  kind: 'scratch',
+  label: 'Small CNN from scratch (baseline, no pretraining)',
+  description: 'Two conv/pool layers and a dense layer, random weights, 64x64 input; trained only on your images.',
+  inputSizePx: 64,
+  inputScaling: 'zeroToOne',
+  featureSize: 128,
+  sources: [],
+  // The cut is the scaled input image itself: split(1) trains the whole network.
+  fineTune: { cutPoints: ['pixels'], defaultBlocks: 1 },
+};
+
+/** Every backbone a run can use: the pretrained ones, then the from-scratch baseline. */
+export const ALL_BACKBONES: readonly BackboneEntry[] = [...BACKBONES, SCRATCH_BACKBONE];
 
 export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_1.0_224';
 
 /** Looks up a catalog entry; throws with the known ids when there is none. */
 export function getBackboneEntry(id: string): BackboneEntry {
-  const entry = BACKBONES.find((b) => b.id === id);
-  if (!entry) throw new Error(`Unknown backbone "${id}"; known: ${BACKBONES.map((b) => b.id).join(', ')}`);
+  const entry = ALL_BACKBONES.find((b) => b.id === id);
+  if (!entry) throw new Error(`Unknown backbone "${id}"; known: ${ALL_BACKBONES.map((b) => b.id).join(', ')}`);
   return entry;
 }
