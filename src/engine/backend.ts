@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { hasConvolutionGradients, registerWasmGradientKernels } from './wasmGradients';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -122,4 +123,28 @@ function publish(info: BackendInfo): BackendInfo {
 /** The backend chosen by the last {@link initBackend}, or null before it ran. */
 export function currentBackend(): BackendInfo | null {
   return current;
+}
+
+/** The backend stage 2 (fine-tuning convolutions) runs on, and why. */
+export interface TrainingBackend {
+  readonly backend: BackendName;
+  readonly reason: string;
+}
+
+/**
+ * Makes sure the current backend can compute convolution gradients before stage 2, and says so. WASM gets
+ * the studio's gradient kernels (tfjs's WASM backend ships none); WebGPU, WebGL and CPU have their own. A
+ * backend without them (none today) would hand over to the CPU backend, which has every kernel.
+ */
+export async function prepareFineTuneBackend(): Promise<TrainingBackend> {
+  const name = tf.getBackend() as BackendName;
+  if (name === 'wasm') registerWasmGradientKernels();
+  if (hasConvolutionGradients(name)) {
+    const reason = name === 'wasm'
+      ? 'WASM, with the studio\'s convolution-gradient kernels (tfjs has none for WASM); no hardware GPU here'
+      : `${name}, the backend that computed the features (it has convolution gradients)`;
+    return { backend: name, reason };
+  }
+  await tf.setBackend('cpu');
+  return { backend: 'cpu', reason: `${name} cannot compute convolution gradients; the CPU backend can (slowly)` };
 }

@@ -1,7 +1,22 @@
 import type { Evaluation, Prediction, StudioReport } from './report';
 
 /** Which part of a run a `progress` event counts. */
-export type RunStage = 'backbone' | 'embed' | 'train' | 'evaluate';
+export type RunStage = 'backbone' | 'embed' | 'train' | 'finetune' | 'evaluate';
+
+/** What a run is about to do, sent once the backbone is loaded and the data is known. */
+export interface RunPlan {
+  /** Epochs planned for stage 1 (0 when the backbone is trained from scratch and only stage 2 runs). */
+  readonly stage1Epochs: number;
+  /** Epochs planned for stage 2 (0 when there is no stage 2). */
+  readonly stage2Epochs: number;
+  /** Top blocks unfrozen in stage 2 and the layer/node the backbone is cut at, or null. */
+  readonly fineTune: { readonly blocks: number; readonly cutName: string; readonly activationShape: readonly number[] } | null;
+  /** Training views per image (the centre crop plus the augmented views). */
+  readonly viewsPerImage: number;
+  /** Per-class loss weights in class order, or null when none are used; `reason` says why. */
+  readonly classWeights: readonly number[] | null;
+  readonly classWeightsReason: string;
+}
 
 /** Per-epoch metrics of the head; `elapsedMs` counts from the start of training. */
 export interface EpochMetrics {
@@ -11,9 +26,11 @@ export interface EpochMetrics {
   readonly valLoss: number;
   readonly valAccuracy: number;
   readonly elapsedMs: number;
+  /** Learning rate of the epoch (after the schedule); absent in reports made before schedules existed. */
+  readonly learningRate?: number;
   /**
-   * Training stage the epoch belongs to (1: head on frozen features; 2: fine-tuning, not implemented yet).
-   * Charts draw a boundary where it changes; absent means 1.
+   * Training stage the epoch belongs to (1: head on frozen features; 2: the top blocks of the backbone and
+   * the head). Charts draw a boundary where it changes; absent means 1.
    */
   readonly stage?: 1 | 2;
 }
@@ -32,8 +49,11 @@ export interface BatchMetrics {
   readonly loss: number;
   /** Training samples per second since training began. */
   readonly imagesPerSecond: number;
-  /** Since training began. */
+  /** Since the stage began (paused time left out). */
   readonly elapsedMs: number;
+  /** The stage the batch belongs to, and the first epoch number of that stage (epochs run on across stages). */
+  readonly stage: 1 | 2;
+  readonly firstEpoch: number;
 }
 
 /**
@@ -42,7 +62,11 @@ export interface BatchMetrics {
  * and exactly one of `done`, `stopped` or `error` last.
  */
 export type TrainEvent =
-  | { readonly type: 'backend'; readonly backend: string; readonly reason: string }
+  /** The backend of a part of the run: features (`embed`, sent first) or stage 2 (`finetune`). */
+  | { readonly type: 'backend'; readonly backend: string; readonly reason: string; readonly part?: 'embed' | 'finetune' }
+  | ({ readonly type: 'plan' } & RunPlan)
+  /** The run is waiting for `resume` (`paused: true`) or going on again (`paused: false`). */
+  | { readonly type: 'paused'; readonly paused: boolean }
   | { readonly type: 'progress'; readonly stage: RunStage; readonly done: number; readonly total: number }
   | { readonly type: 'skipped'; readonly file: string; readonly reason: string }
   | ({ readonly type: 'batchEnd' } & BatchMetrics)
@@ -60,5 +84,5 @@ export type TrainEvent =
 
 /** The event names, for switch statements and tests. */
 export const TRAIN_EVENT_TYPES = [
-  'backend', 'progress', 'skipped', 'batchEnd', 'evaluation', 'epochEnd', 'done', 'stopped', 'error',
+  'backend', 'plan', 'paused', 'progress', 'skipped', 'batchEnd', 'evaluation', 'epochEnd', 'done', 'stopped', 'error',
 ] as const;

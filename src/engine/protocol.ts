@@ -7,7 +7,7 @@ import type { BackendName } from './backend';
 import type { TrainEvent } from './events';
 import type { TrainSettings } from './settings';
 
-export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate' } as const;
+export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;
 
 /** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */
 export type TrainRequest =
@@ -20,6 +20,9 @@ export type TrainRequest =
       readonly backend: 'auto' | BackendName;
     }
   | { readonly type: typeof TRAIN_REQUEST.stop }
+  /** Hold the run before its next batch until `resume`; `stop` still works while paused. */
+  | { readonly type: typeof TRAIN_REQUEST.pause }
+  | { readonly type: typeof TRAIN_REQUEST.resume }
   /** Evaluate the head on the held-out splits at the end of the current epoch. */
   | { readonly type: typeof TRAIN_REQUEST.evaluate };
 

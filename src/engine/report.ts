@@ -1,5 +1,5 @@
 import type { SkippedFile, SplitCounts, SplitName } from '../core/types';
-import type { EpochMetrics } from './events';
+import type { EpochMetrics, RunPlan } from './events';
 import type { TrainSettings } from './settings';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
@@ -46,9 +46,28 @@ export type MistakesBySplit = Partial<Record<SplitName, string[]>>;
 /** Wall-clock times of a run, in milliseconds. */
 export interface RunTimings {
   readonly ingestMs: number;
+  /** Running every image (and view) through the frozen backbone. */
   readonly embedMs: number;
+  /** Stage 1 (the head). */
   readonly trainMs: number;
+  /** Stage 2 (top blocks + head); 0 without stage 2. */
+  readonly fineTuneMs: number;
   readonly totalMs: number;
+}
+
+/** How one training stage went. */
+export interface StageSummary {
+  readonly stage: 1 | 2;
+  /** Epochs completed. */
+  readonly epochs: number;
+  /** Epoch (run numbering) with the lowest validation loss, or null when none completed. */
+  readonly bestEpoch: number | null;
+  /** Whether the stage ended on its best epoch's weights (early stopping, or a stop by the user). */
+  readonly restoredBest: boolean;
+  /** Whether early stopping ended the stage before its last epoch. */
+  readonly stoppedEarly: boolean;
+  /** Backend stage 2 ran on (null for stage 1, which runs where the features were computed). */
+  readonly backend: string | null;
 }
 
 /**
@@ -61,18 +80,28 @@ export interface StudioReport {
   readonly backbone: string;
   /** tfjs backend the run used (e.g. `wasm`, `webgpu`). */
   readonly backend: string;
+  /** Backend per part of the run: features, and stage 2 (null without it). */
+  readonly backends: { readonly embed: string; readonly fineTune: string | null };
   readonly classes: readonly string[];
   readonly counts: SplitCounts;
   readonly skipped: readonly SkippedFile[];
   readonly settings: TrainSettings;
+  /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
+  readonly plan: RunPlan;
+  /** Every epoch of both stages in order; `stage` marks which. */
   readonly history: readonly EpochMetrics[];
+  readonly stages: readonly StageSummary[];
+  /** True when the user stopped training: the model is the best one so far. */
+  readonly stoppedByUser: boolean;
   /** The held-out evaluation: the `test` split when the dataset has one, else `val`. */
   readonly evaluation: Evaluation;
   /** Every split evaluated (`val`, and `test` when present). */
   readonly evaluations: readonly Evaluation[];
   readonly timings: RunTimings;
-  /** Embedding throughput of the run (images per second). */
+  /** Embedding throughput of the run (images or views per second). */
   readonly embedImagesPerSecond: number;
+  /** Bytes of cached features and activations. */
+  readonly cacheBytes: number;
   readonly createdAt: string;
   /** Every held-out image (`val`, then `test`), in dataset order. Added in format version 1 without a bump. */
   readonly predictions: readonly Prediction[];

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, DatasetItem, SplitName } from '../core/types';
+import type { AugmentParams } from '../data/augment';
 import { loadBackbone } from './backbones';
 import type { BackboneSource } from './catalog';
 import type { TrainEvent } from './events';
@@ -11,11 +13,15 @@ import { runTraining } from './run';
 import type { RunDeps } from './run';
 import { DEFAULT_SETTINGS } from './settings';
 import { fileIOHandler } from './testing/fileModelIO';
+import { registerWasmGradientKernels } from './wasmGradients';
 
 const SHARED = path.resolve(import.meta.dirname, '../../../shared');
 const HYMENOPTERA = path.join(SHARED, 'datasets', 'hymenoptera');
 const BACKBONE_ID = 'mobilenet_v1_0.25_224';
-const settings = { ...DEFAULT_SETTINGS, backboneId: BACKBONE_ID, epochs: 6, batchSize: 8, embedBatchSize: 8 };
+const SCRATCH_ID = 'scratch_cnn_64';
+const settings = {
+  ...DEFAULT_SETTINGS, backboneId: BACKBONE_ID, epochs: 6, batchSize: 8, embedBatchSize: 8, augmentViews: 0, earlyStopping: false,
+};
 
 /** The first `n` JPEGs of each hymenoptera class in `split`, as dataset items. */
 function pickItems(split: 'train' | 'val', n: number, asSplit: SplitName, start: number): DatasetItem[] {
@@ -34,8 +40,21 @@ const dataset: Dataset = { name: 'hymenoptera-mini', layout: 'split-folders', cl
 
 const decoded = new Map<string, Uint8Array>();
 
-/** Decodes a JPEG of the dataset to `sizePx`² RGB bytes (centre square, bilinear), as the browser reader does. */
-function readJpeg(item: DatasetItem, sizePx: number): Promise<Uint8Array> {
+/**
+ * Decodes a JPEG of the dataset to `sizePx`² RGB bytes (centre square, bilinear), as the browser reader does.
+ * Of an augmentation only the flip is applied here (the canvas does the rest in the browser); the views
+ * still differ, which is what these tests need.
+ */
+function readJpeg(item: DatasetItem, sizePx: number, params: AugmentParams | null = null): Promise<Uint8Array> {
+  if (params?.flip) {
+    return readJpeg(item, sizePx).then((rgb) => {
+      const flipped = new Uint8Array(rgb.length);
+      for (let y = 0; y < sizePx; y++) {
+        for (let x = 0; x < sizePx; x++) flipped.set(rgb.subarray((y * sizePx + x) * 3, (y * sizePx + x) * 3 + 3), (y * sizePx + sizePx - 1 - x) * 3);
+      }
+      return flipped;
+    });
+  }
   const cached = decoded.get(item.path);
   if (cached) return Promise.resolve(cached);
   const image = jpeg.decode(readFileSync(path.join(HYMENOPTERA, item.path)), { useTArray: true });
@@ -70,14 +89,15 @@ function deps(events: TrainEvent[], overrides: Partial<RunDeps> = {}): RunDeps {
 const TERMINAL = new Set(['done', 'stopped', 'error']);
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  // WASM: the same backend the browser uses here, and fast enough to embed in a test.
+  await tf.setBackend('wasm');
 });
 
-describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
+describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
   it('reports progress, every epoch in order, then done with a true report, leaking no tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const events: TrainEvent[] = [];
-    const report = await runTraining({ dataset, settings, backend: 'cpu', ingestMs: 5 }, deps(events));
+    const report = await runTraining({ dataset, settings, backend: 'wasm', ingestMs: 5 }, deps(events));
     expect(tf.memory().numTensors).toBe(tensorsBefore);
 
     expect(events.filter((e) => TERMINAL.has(e.type)).map((e) => e.type)).toEqual(['done']);
@@ -101,16 +121,85 @@ describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
     expect(report.timings.ingestMs).toBe(5);
     expect(report.timings.totalMs).toBeGreaterThan(report.timings.embedMs);
     expect(report.embedImagesPerSecond).toBeGreaterThan(0);
+    expect(report.history.every((m) => m.stage === 1)).toBe(true);
+    expect(report.stages).toEqual([{ stage: 1, epochs: 6, bestEpoch: expect.any(Number), restoredBest: false, stoppedEarly: false, backend: null }]);
+    expect(report.plan).toMatchObject({ stage1Epochs: 6, stage2Epochs: 0, fineTune: null, viewsPerImage: 1 });
+    expect(report.stoppedByUser).toBe(false);
+  });
+
+  it('embeds augmented views of the training images only, the same views for the same seed', async () => {
+    const seen: { path: string; params: AugmentParams | null }[] = [];
+    const run = async (): Promise<TrainEvent[]> => {
+      const events: TrainEvent[] = [];
+      await runTraining(
+        { dataset, settings: { ...settings, epochs: 1, augmentViews: 2 }, backend: 'wasm', ingestMs: 0 },
+        deps(events, {
+          readImage: (item, sizePx, params) => {
+            seen.push({ path: item.path, params });
+            return readJpeg(item, sizePx, params);
+          },
+        }),
+      );
+      return events;
+    };
+    const events = await run();
+    const total = events.flatMap((e) => (e.type === 'progress' && e.stage === 'embed' ? [e.total] : []));
+    expect(total[0]).toBe(16 * 3 + 8);
+    const first = seen.splice(0);
+    expect(first.filter((s) => s.params !== null).every((s) => s.path.startsWith('train/'))).toBe(true);
+    expect(first.filter((s) => s.path.startsWith('train/') && s.params !== null)).toHaveLength(32);
+    expect(first.filter((s) => s.path.startsWith('val/')).every((s) => s.params === null)).toBe(true);
+    expect(events.find((e) => e.type === 'plan')).toMatchObject({ viewsPerImage: 3 });
+    await run();
+    expect(seen).toEqual(first);
+  });
+
+  it('stopped after an epoch, keeps the best head so far and reports on it', async () => {
+    const controller = new AbortController();
+    const events: TrainEvent[] = [];
+    const report = await runTraining(
+      { dataset, settings: { ...settings, epochs: 20 }, backend: 'wasm', ingestMs: 0 },
+      deps(events, {
+        signal: controller.signal,
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === 'epochEnd' && event.epoch === 2) controller.abort();
+        },
+      }),
+    );
+    expect(events.at(-1)?.type).toBe('done');
+    expect(report?.stoppedByUser).toBe(true);
+    expect(report?.history.length).toBeLessThan(20);
+    expect(report?.evaluations.map((e) => e.split)).toEqual(['val']);
+  });
+
+  it('holds while paused and goes on when resumed', async () => {
+    let release: () => void = () => undefined;
+    let paused = true;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const events: TrainEvent[] = [];
+    const running = runTraining(
+      { dataset, settings: { ...settings, epochs: 2 }, backend: 'wasm', ingestMs: 0 },
+      deps(events, { waitWhilePaused: () => (paused ? gate : Promise.resolve()) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.some((e) => e.type === 'epochEnd')).toBe(false);
+    paused = false;
+    release();
+    const report = await running;
+    expect(report?.history).toHaveLength(2);
   });
 
   it('skips an image that cannot be decoded, reports it and trains on the rest', async () => {
     const broken = train[0];
     const events: TrainEvent[] = [];
     const report = await runTraining(
-      { dataset, settings: { ...settings, epochs: 2 }, backend: 'cpu', ingestMs: 0 },
+      { dataset, settings: { ...settings, epochs: 2 }, backend: 'wasm', ingestMs: 0 },
       deps(events, {
-        readImage: (item, sizePx) =>
-          item === broken ? Promise.reject(new Error('could not decode image')) : readJpeg(item, sizePx),
+        readImage: (item, sizePx, params) =>
+          item === broken ? Promise.reject(new Error('could not decode image')) : readJpeg(item, sizePx, params),
       }),
     );
     expect(events).toContainEqual({ type: 'skipped', file: broken?.path, reason: 'could not decode image' });
@@ -122,7 +211,7 @@ describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
     const events: TrainEvent[] = [];
     let asked = false;
     await runTraining(
-      { dataset, settings: { ...settings, epochs: 3 }, backend: 'cpu', ingestMs: 0 },
+      { dataset, settings: { ...settings, epochs: 3 }, backend: 'wasm', ingestMs: 0 },
       deps(events, {
         onEvent: (event) => {
           events.push(event);
@@ -152,7 +241,7 @@ describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
     const controller = new AbortController();
     const events: TrainEvent[] = [];
     const report = await runTraining(
-      { dataset, settings, backend: 'cpu', ingestMs: 0 },
+      { dataset, settings, backend: 'wasm', ingestMs: 0 },
       deps(events, {
         signal: controller.signal,
         onEvent: (event) => {
@@ -167,10 +256,53 @@ describe('runTraining on real photos with MobileNet v1 0.25 (CPU)', () => {
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
+  it('two-stage: the head, then the top block with the head on cached activations; epochs numbered on, stages marked', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const events: TrainEvent[] = [];
+    const twoStage = { ...settings, epochs: 3, fineTune: true, fineTuneBlocks: 1, fineTuneEpochs: 2, augmentViews: 1 };
+    const report = await runTraining(
+      { dataset, settings: twoStage, backend: 'wasm', ingestMs: 0 },
+      deps(events, {
+        prepareFineTune: () => {
+          registerWasmGradientKernels();
+          return Promise.resolve({ backend: 'wasm', reason: 'test' });
+        },
+      }),
+    );
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(events.at(-1)?.type).toBe('done');
+    const plan = events.find((e) => e.type === 'plan');
+    expect(plan).toMatchObject({ stage1Epochs: 3, stage2Epochs: 2, fineTune: { blocks: 1, cutName: expect.any(String) }, viewsPerImage: 2 });
+    expect(events.flatMap((e) => (e.type === 'epochEnd' ? [`${e.epoch}:${e.stage}`] : []))).toEqual(['1:1', '2:1', '3:1', '4:2', '5:2']);
+    const batches = events.flatMap((e) => (e.type === 'batchEnd' ? [e] : []));
+    expect(batches.every((b) => (b.stage === 2) === b.epoch > 3)).toBe(true);
+    expect(report?.stages.map((s) => [s.stage, s.epochs, s.backend])).toEqual([[1, 3, null], [2, 2, 'wasm']]);
+    expect(report?.backends).toEqual({ embed: 'wasm', fineTune: 'wasm' });
+    expect(report?.evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(8);
+    expect(report?.timings.fineTuneMs).toBeGreaterThan(0);
+    expect(report?.cacheBytes).toBeGreaterThan((16 * 2 + 8) * 256 * 4);
+  });
+
+  it('trains the scratch CNN whole, as its only stage', async () => {
+    const events: TrainEvent[] = [];
+    const report = await runTraining(
+      { dataset, settings: { ...settings, backboneId: SCRATCH_ID, epochs: 2 }, backend: 'wasm', ingestMs: 0 },
+      deps(events, {
+        prepareFineTune: () => {
+          registerWasmGradientKernels();
+          return Promise.resolve({ backend: 'wasm', reason: 'test' });
+        },
+      }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+    expect(report?.plan).toMatchObject({ stage1Epochs: 0, stage2Epochs: 2, fineTune: null });
+    expect(report?.history.map((m) => m.stage)).toEqual([2, 2]);
+  });
+
   it('ends with one error event that names the URLs when the backbone cannot be loaded', async () => {
     const events: TrainEvent[] = [];
     const report = await runTraining(
-      { dataset, settings, backend: 'cpu', ingestMs: 0 },
+      { dataset, settings, backend: 'wasm', ingestMs: 0 },
       deps(events, { loadBackbone: (entry) => loadBackbone(entry, { ioHandlerFor: () => ({ load: () => Promise.reject(new Error('404')) }) }) }),
     );
     expect(report).toBeNull();

@@ -1,20 +1,29 @@
 /**
- * One training run from a labelled dataset to a report: load the backbone, embed every image once, train the
- * head on the cached embeddings, evaluate on the held-out splits. Plain TypeScript: the training worker
- * calls it with a browser image reader, the Node tests with their own.
+ * One training run from a labelled dataset to a report: load the backbone, run every image (and augmented
+ * views of the training images) through it once, train the head on the cached features (stage 1), then
+ * optionally fine-tune the top blocks of the backbone with the head on the cached activations (stage 2), and
+ * evaluate on the held-out splits. Plain TypeScript: the training worker calls it with a browser image
+ * reader, the Node tests with their own.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import { countItems } from '../core/types';
 import type { Dataset, DatasetItem, SkippedFile, SplitName } from '../core/types';
-import type { Backbone } from './backbones';
+import type { AugmentParams } from '../data/augment';
+import type { Backbone, BackboneSplit } from './backbones';
 import { getBackboneEntry } from './catalog';
 import type { BackboneEntry } from './catalog';
-import { evaluate, predictClasses } from './evaluate';
-import type { EpochMetrics, TrainEvent } from './events';
-import type { Evaluation, Prediction, StudioReport } from './report';
+import { classCounts, resolveClassWeights } from './classWeights';
+import type { EpochMetrics, RunPlan, TrainEvent } from './events';
+import { extractAll } from './extract';
+import { resolveFineTuneBlocks } from './finetune';
+import type { SplitCache } from './extract';
+import { evaluateHeldOut } from './heldOut';
+import type { CachedClassifier } from './heldOut';
+import type { StageSummary, StudioReport } from './report';
 import { listMistakes } from './results';
 import type { TrainSettings } from './settings';
+import { fineTuneStage } from './stage2';
 import { trainHead } from './trainHead';
 
 /** What to train on and with what. */
@@ -30,36 +39,33 @@ export interface RunRequest {
 /** What the run needs from its host (a Worker in the browser, the test in Node). */
 export interface RunDeps {
   loadBackbone(entry: BackboneEntry): Promise<Backbone>;
-  /** Decodes one image to `sizePx * sizePx * 3` RGB bytes; throws with a readable message if it cannot. */
-  readImage(item: DatasetItem, sizePx: number): Promise<Uint8Array>;
+  /** Decodes one image to `sizePx * sizePx * 3` RGB bytes, augmented by `params` (null: the centre crop); throws with a readable message if it cannot. */
+  readImage(item: DatasetItem, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
   onEvent(event: TrainEvent): void;
-  /** Asked after each epoch: true (once per request) to evaluate the head on the held-out splits now. */
+  /** Asked after each epoch: true (once per request) to evaluate the model on the held-out splits now. */
   takeEvaluationRequest?(): boolean;
+  /** Awaited between batches; holds the run while the user has paused it. */
+  waitWhilePaused?(): Promise<void>;
+  /**
+   * Called before stage 2: makes the current backend able to compute convolution gradients (or switches to
+   * one that can) and says which backend fine-tunes and why. Without it, stage 2 runs on the current backend.
+   */
+  prepareFineTune?(): Promise<{ readonly backend: string; readonly reason: string }>;
   readonly signal?: AbortSignal;
   now?(): number;
 }
 
-/** Embeddings of the images of one split that decoded, in item order. */
-interface EmbeddedSplit {
-  readonly items: DatasetItem[];
-  /** `[items.length * featureSize]`, row-major. */
-  readonly features: Float32Array;
-  readonly labels: Int32Array;
-}
-
-type Decoded = { item: DatasetItem; pixels: Uint8Array } | { item: DatasetItem; error: string };
-
-const HELD_OUT: readonly SplitName[] = ['val', 'test'];
-
 /**
- * Runs the whole pipeline and reports through `deps.onEvent`: `progress` and `skipped` events, one
- * `epochEnd` per epoch, then exactly one of `done` (with the report), `stopped` or `error`.
- * Returns the report, or null when the run was stopped or failed. Leaves no tensors behind.
+ * Runs the whole pipeline and reports through `deps.onEvent`: `progress`, `skipped`, one `plan`, `batchEnd`
+ * and `epochEnd` events, then exactly one of `done` (with the report), `stopped` or `error`. Stopping after
+ * at least one epoch keeps the best model so far: the run evaluates it and ends with `done` (the report says
+ * `stoppedByUser`). Returns the report, or null when the run was stopped before training or failed. Leaves no
+ * tensors behind.
  */
 export async function runTraining(request: RunRequest, deps: RunDeps): Promise<StudioReport | null> {
   try {
     const report = await runPipeline(request, deps);
-    if (report) deps.onEvent({ type: 'done', report });
+    deps.onEvent({ type: 'done', report });
     return report;
   } catch (error) {
     if (error instanceof CancelledError || deps.signal?.aborted) {
@@ -71,195 +77,198 @@ export async function runTraining(request: RunRequest, deps: RunDeps): Promise<S
   }
 }
 
-async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioReport | null> {
+/** Blocks unfrozen in stage 2 (0: no stage 2). The scratch CNN trains whole, as its single "block". */
+function fineTuneBlocks(backbone: Backbone, settings: TrainSettings): number {
+  if (backbone.entry.kind === 'scratch') return 1;
+  return settings.fineTune ? resolveFineTuneBlocks(backbone, settings.fineTuneBlocks) : 0;
+}
+
+async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioReport> {
   const { dataset, settings } = request;
   const now = deps.now ?? (() => performance.now());
   const startMs = now();
   const entry = getBackboneEntry(settings.backboneId);
+  if (settings.fineTune && entry.kind !== 'scratch' && !entry.fineTune) {
+    throw new UserFacingError(`${entry.label} cannot be fine-tuned here: turn off stage 2 or pick another backbone.`);
+  }
   deps.onEvent({ type: 'progress', stage: 'backbone', done: 0, total: 1 });
   const backbone = await deps.loadBackbone(entry);
-  deps.onEvent({ type: 'progress', stage: 'backbone', done: 1, total: 1 });
-  const skipped: SkippedFile[] = [...dataset.skipped];
-  let splits: Map<SplitName, EmbeddedSplit>;
-  const embedStartMs = now();
+  let split: BackboneSplit | null = null;
   try {
-    splits = await embedAll(backbone, dataset, settings.embedBatchSize, deps, skipped);
+    deps.onEvent({ type: 'progress', stage: 'backbone', done: 1, total: 1 });
+    const blocks = fineTuneBlocks(backbone, settings);
+    split = blocks > 0 ? backbone.split(blocks) : null;
+    const skipped: SkippedFile[] = [...dataset.skipped];
+    const embedStartMs = now();
+    const caches = await extractAll(
+      { backbone, split, dataset, views: settings.augmentViews, augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped },
+      deps,
+    );
+    const embedMs = now() - embedStartMs;
+    const train = caches.get('train');
+    const val = caches.get('val');
+    if (!train || train.rows.length === 0) throw new UserFacingError('No training images could be decoded.');
+    if (!val || val.rows.length === 0) {
+      throw new UserFacingError('No validation images: add more images per class so some can be held out.');
+    }
+    const trained = await trainStages({ entry, backbone, split, dataset, settings, caches, deps, now });
+    const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier);
+    trained.dispose();
+    const rowsEmbedded = [...caches.values()].reduce((n, c) => n + c.rows.length, 0);
+    const evaluation = heldOut.evaluations.find((e) => e.split === 'test') ?? heldOut.evaluations[0];
+    if (!evaluation) throw new Error('internal: no evaluation');
+    const images = [...caches.values()].flatMap((c) => c.rows.filter((r) => r.view === 0).map((r) => r.item));
+    return {
+      version: 1,
+      backbone: entry.id,
+      backend: request.backend,
+      backends: { embed: request.backend, fineTune: trained.fineTuneBackend },
+      classes: dataset.classes,
+      counts: countItems({ classes: dataset.classes, items: images }),
+      skipped,
+      settings,
+      plan: trained.plan,
+      history: trained.history,
+      stages: trained.stages,
+      stoppedByUser: trained.stoppedByUser,
+      evaluation,
+      evaluations: heldOut.evaluations,
+      timings: {
+        ingestMs: request.ingestMs, embedMs, trainMs: trained.trainMs, fineTuneMs: trained.fineTuneMs,
+        totalMs: request.ingestMs + (now() - startMs),
+      },
+      embedImagesPerSecond: embedMs > 0 ? (rowsEmbedded * 1000) / embedMs : 0,
+      cacheBytes: [...caches.values()].reduce((n, c) => n + c.features.bytes + (c.activations?.bytes ?? 0), 0),
+      createdAt: new Date().toISOString(),
+      predictions: heldOut.predictions,
+      mistakes: Object.fromEntries(
+        heldOut.evaluations.map((e) => [e.split, listMistakes(heldOut.predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
+      ),
+    };
   } finally {
+    split?.dispose();
     backbone.dispose();
   }
-  const embedMs = now() - embedStartMs;
-  const train = splits.get('train');
-  const val = splits.get('val');
-  if (!train || train.items.length === 0) throw new UserFacingError('No training images could be decoded.');
-  if (!val || val.items.length === 0) {
-    throw new UserFacingError('No validation images: add more images per class so some can be held out.');
-  }
+}
+
+interface StagesArgs {
+  readonly entry: BackboneEntry;
+  readonly backbone: Backbone;
+  readonly split: BackboneSplit | null;
+  readonly dataset: Dataset;
+  readonly settings: TrainSettings;
+  readonly caches: ReadonlyMap<SplitName, SplitCache>;
+  readonly deps: RunDeps;
+  readonly now: () => number;
+}
+
+/** The trained model as a classifier of cached rows, and how the stages went. */
+interface Trained {
+  readonly classifier: CachedClassifier;
+  readonly plan: RunPlan;
+  readonly history: EpochMetrics[];
+  readonly stages: StageSummary[];
+  readonly stoppedByUser: boolean;
+  readonly trainMs: number;
+  readonly fineTuneMs: number;
+  readonly fineTuneBackend: string | null;
+  /** Frees the head (the split is freed by the caller). */
+  dispose(): void;
+}
+
+/** Stage 1 on the cached features, then stage 2 on the cached activations when there is a split. */
+async function trainStages(args: StagesArgs): Promise<Trained> {
+  const { entry, backbone, split, dataset, settings, caches, deps, now } = args;
+  const train = caches.get('train') as SplitCache;
+  const val = caches.get('val') as SplitCache;
+  const numClasses = dataset.classes.length;
+  const yTrain = Int32Array.from(train.rows, (r) => r.item.classIndex);
+  const yVal = Int32Array.from(val.rows, (r) => r.item.classIndex);
+  const counts = classCounts(Int32Array.from(train.rows.filter((r) => r.view === 0), (r) => r.item.classIndex), numClasses);
+  const classWeights = resolveClassWeights(settings.classWeighting, counts);
+  const scratch = entry.kind === 'scratch';
+  const plan: RunPlan = {
+    stage1Epochs: scratch ? 0 : settings.epochs,
+    stage2Epochs: scratch ? settings.epochs : split ? settings.fineTuneEpochs : 0,
+    fineTune: split && !scratch ? { blocks: split.blocks, cutName: split.cutName, activationShape: split.activationShape } : null,
+    viewsPerImage: settings.augmentViews + 1,
+    classWeights,
+    classWeightsReason: classWeightsReason(settings, counts, classWeights),
+  };
+  deps.onEvent({ type: 'plan', ...plan });
+  const history: EpochMetrics[] = [];
+  const stages: StageSummary[] = [];
+  const onBatch = (metrics: Parameters<NonNullable<Parameters<typeof trainHead>[0]['onBatch']>>[0]): void =>
+    deps.onEvent({ type: 'batchEnd', ...metrics });
 
   const trainStartMs = now();
-  const history: EpochMetrics[] = [];
-  const numClasses = dataset.classes.length;
-  const featureSize = backbone.featureSize;
-  const xTrain = tf.tensor2d(train.features, [train.items.length, featureSize]);
-  const xVal = tf.tensor2d(val.features, [val.items.length, featureSize]);
-  let result;
-  try {
-    result = await trainHead({
-      xTrain, yTrain: train.labels, xVal, yVal: val.labels, numClasses, settings, signal: deps.signal, now,
-      onEpoch: (metrics, model) => {
-        history.push(metrics);
-        deps.onEvent({ type: 'epochEnd', ...metrics });
-        if (deps.takeEvaluationRequest?.()) {
-          deps.onEvent({ type: 'evaluation', epoch: metrics.epoch, ...evaluateHeldOut(model, splits, dataset.classes, featureSize) });
-        }
-      },
-      onBatch: (metrics) => deps.onEvent({ type: 'batchEnd', ...metrics }),
+  let head: tf.LayersModel | null = null;
+  let stoppedByUser = false;
+  if (!scratch) {
+    const featureClassifier = (model: tf.LayersModel): CachedClassifier => ({
+      input: 'features', rowShape: [backbone.featureSize], probabilities: (x) => model.predict(x) as tf.Tensor2D,
     });
-  } finally {
-    xTrain.dispose();
-    xVal.dispose();
+    const xTrain = tf.tensor2d(train.features.gather(train.rows.map((_, i) => i)), [train.rows.length, backbone.featureSize]);
+    const xVal = tf.tensor2d(val.features.gather(val.rows.map((_, i) => i)), [val.rows.length, backbone.featureSize]);
+    try {
+      const result = await trainHead({
+        xTrain, yTrain, xVal, yVal, numClasses, settings, classWeights, signal: deps.signal, now,
+        waitWhilePaused: deps.waitWhilePaused,
+        onEpoch: (metrics, model) => {
+          history.push(metrics);
+          deps.onEvent({ type: 'epochEnd', ...metrics });
+          if (deps.takeEvaluationRequest?.()) {
+            deps.onEvent({ type: 'evaluation', epoch: metrics.epoch, ...evaluateHeldOut(caches, dataset.classes, featureClassifier(model)) });
+          }
+        },
+        onBatch,
+      });
+      if (result.history.length === 0) {
+        result.model.dispose();
+        throw new CancelledError();
+      }
+      head = result.model;
+      stoppedByUser = result.stopped;
+      stages.push({ stage: 1, epochs: result.history.length, bestEpoch: result.bestEpoch, restoredBest: result.restoredBest, stoppedEarly: result.stoppedEarly, backend: null });
+    } finally {
+      xTrain.dispose();
+      xVal.dispose();
+    }
+    if (!split || stoppedByUser) {
+      const model = head;
+      return {
+        classifier: featureClassifier(model), plan, history, stages, stoppedByUser, trainMs: now() - trainStartMs,
+        fineTuneMs: 0, fineTuneBackend: null, dispose: () => model.dispose(),
+      };
+    }
   }
   const trainMs = now() - trainStartMs;
-  if (result.stopped) {
-    result.model.dispose();
-    throw new CancelledError();
-  }
-
-  let heldOut: HeldOutResults;
-  try {
-    heldOut = evaluateHeldOut(result.model, splits, dataset.classes, featureSize);
-  } finally {
-    result.model.dispose();
-  }
-  const { evaluations, predictions } = heldOut;
-  const embedded = [...splits.values()].reduce((n, s) => n + s.items.length, 0);
-  const evaluation = evaluations.find((e) => e.split === 'test') ?? evaluations[0];
-  if (!evaluation) throw new Error('internal: no evaluation');
+  const fineTuneStartMs = now();
+  const prepared = await deps.prepareFineTune?.();
+  const result = await fineTuneStage({
+    split: split as BackboneSplit, head, featureSize: backbone.featureSize, caches, numClasses, settings, scratch,
+    classWeights, epochOffset: history.length, deps, now, onBatch,
+    onEpoch: (metrics, classifier) => {
+      history.push(metrics);
+      deps.onEvent({ type: 'epochEnd', ...metrics });
+      if (deps.takeEvaluationRequest?.()) {
+        deps.onEvent({ type: 'evaluation', epoch: metrics.epoch, ...evaluateHeldOut(caches, dataset.classes, classifier) });
+      }
+    },
+  });
+  stages.push({ ...result.summary, backend: prepared?.backend ?? null });
   return {
-    version: 1,
-    backbone: entry.id,
-    backend: request.backend,
-    classes: dataset.classes,
-    counts: countItems({ classes: dataset.classes, items: [...splits.values()].flatMap((s) => s.items) }),
-    skipped,
-    settings,
-    history,
-    evaluation,
-    evaluations,
-    timings: { ingestMs: request.ingestMs, embedMs, trainMs, totalMs: request.ingestMs + (now() - startMs) },
-    embedImagesPerSecond: embedMs > 0 ? (embedded * 1000) / embedMs : 0,
-    createdAt: new Date().toISOString(),
-    predictions,
-    mistakes: Object.fromEntries(
-      evaluations.map((e) => [e.split, listMistakes(predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
-    ),
+    classifier: result.classifier, plan, history, stages, stoppedByUser: result.stopped, trainMs,
+    fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, dispose: result.dispose,
   };
 }
 
-/** Evaluations and per-image predictions of a head on the held-out splits. */
-interface HeldOutResults {
-  readonly evaluations: Evaluation[];
-  readonly predictions: Prediction[];
-}
-
-/** Evaluates `model` on `val` and `test` (where present); disposes only its own tensors. */
-function evaluateHeldOut(
-  model: tf.LayersModel,
-  splits: Map<SplitName, EmbeddedSplit>,
-  classes: readonly string[],
-  featureSize: number,
-): HeldOutResults {
-  const evaluations: Evaluation[] = [];
-  const predictions: Prediction[] = [];
-  for (const split of HELD_OUT) {
-    const data = splits.get(split);
-    if (!data || data.items.length === 0) continue;
-    const x = tf.tensor2d(data.features, [data.items.length, featureSize]);
-    const { predicted, confidence } = predictClasses(model, x);
-    x.dispose();
-    evaluations.push(evaluate(split, classes, data.labels, predicted));
-    data.items.forEach((item, i) => {
-      predictions.push({
-        file: item.path,
-        split,
-        trueClass: classes[item.classIndex] ?? String(item.classIndex),
-        predictedClass: classes[predicted[i] ?? 0] ?? String(predicted[i]),
-        confidence: confidence[i] ?? NaN,
-      });
-    });
-  }
-  return { evaluations, predictions };
-}
-
-/** Embeds every item, split by split, reading the next batch while the current one runs through the network. */
-async function embedAll(
-  backbone: Backbone,
-  dataset: Dataset,
-  batchSize: number,
-  deps: RunDeps,
-  skipped: SkippedFile[],
-): Promise<Map<SplitName, EmbeddedSplit>> {
-  const sizePx = backbone.entry.inputSizePx;
-  const featureSize = backbone.featureSize;
-  const total = dataset.items.length;
-  const batches: DatasetItem[][] = [];
-  for (let i = 0; i < total; i += batchSize) batches.push(dataset.items.slice(i, i + batchSize));
-  const readBatch = (items: DatasetItem[]): Promise<Decoded[]> =>
-    Promise.all(
-      items.map((item) =>
-        deps.readImage(item, sizePx).then(
-          (pixels): Decoded => ({ item, pixels }),
-          (error: unknown): Decoded => ({ item, error: errorMessage(error) }),
-        ),
-      ),
-    );
-
-  const rows = new Map<SplitName, { items: DatasetItem[]; features: Float32Array[] }>();
-  let done = 0;
-  deps.onEvent({ type: 'progress', stage: 'embed', done, total });
-  let pending = batches[0] ? readBatch(batches[0]) : Promise.resolve([]);
-  for (let b = 0; b < batches.length; b++) {
-    const decoded = await pending;
-    if (deps.signal?.aborted) throw new CancelledError();
-    const next = batches[b + 1];
-    if (next) pending = readBatch(next);
-    const ok: { item: DatasetItem; pixels: Uint8Array }[] = [];
-    for (const d of decoded) {
-      if ('pixels' in d) ok.push(d);
-      else {
-        skipped.push({ file: d.item.path, reason: d.error });
-        deps.onEvent({ type: 'skipped', file: d.item.path, reason: d.error });
-      }
-    }
-    if (ok.length > 0) {
-      const features = embedPixels(backbone, ok.map((d) => d.pixels), sizePx);
-      ok.forEach((d, i) => {
-        const split = rows.get(d.item.split) ?? { items: [], features: [] };
-        split.items.push(d.item);
-        split.features.push(features.subarray(i * featureSize, (i + 1) * featureSize));
-        rows.set(d.item.split, split);
-      });
-    }
-    done += decoded.length;
-    deps.onEvent({ type: 'progress', stage: 'embed', done, total });
-    // Let the worker take a `stop` message between batches.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  const result = new Map<SplitName, EmbeddedSplit>();
-  for (const [split, { items, features }] of rows) {
-    const flat = new Float32Array(items.length * featureSize);
-    features.forEach((f, i) => flat.set(f, i * featureSize));
-    result.set(split, { items, features: flat, labels: Int32Array.from(items, (it) => it.classIndex) });
-  }
-  return result;
-}
-
-/** Runs one batch of RGB images through the backbone; returns `[n * featureSize]` features. */
-function embedPixels(backbone: Backbone, images: Uint8Array[], sizePx: number): Float32Array {
-  const pixelCount = sizePx * sizePx * 3;
-  const buffer = new Int32Array(images.length * pixelCount);
-  images.forEach((img, i) => buffer.set(img, i * pixelCount));
-  return tf.tidy(() => {
-    const x = tf.tensor4d(buffer, [images.length, sizePx, sizePx, 3], 'int32');
-    return backbone.embed(x).dataSync() as Float32Array;
-  });
+/** A sentence on why class weights are (not) used, with the counts that decided it. */
+function classWeightsReason(settings: TrainSettings, counts: readonly number[], weights: readonly number[] | null): string {
+  const largest = Math.max(...counts);
+  const smallest = Math.min(...counts.filter((c) => c > 0));
+  const ratio = `largest class ${largest} images, smallest ${smallest}`;
+  if (settings.classWeighting === 'none') return `off (chosen by you; ${ratio})`;
+  if (settings.classWeighting === 'balanced') return `balanced (chosen by you; ${ratio})`;
+  return weights ? `on: classes are imbalanced (${ratio})` : `off: classes are balanced enough (${ratio})`;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_AUGMENT } from '../data/augment';
 export type LearningRateSchedule =
   /** Constant. */
   | 'constant'
-  /** Halved when the validation loss has not improved for `plateauPatience` epochs. */
+  /** Halved when the validation loss has not improved for 2 epochs (never below 1% of the start). */
   | 'plateau'
   /** Cosine decay from the stage's learning rate to 1% of it over the stage's epochs. */
   | 'cosine';

@@ -10,6 +10,9 @@ export interface TrainingHandle {
   stop(): void;
   /** Asks for an `evaluation` event at the end of the current epoch. */
   evaluateNow(): void;
+  /** Holds the run before its next batch (a `paused` event confirms); `resume` lets it go on. */
+  pause(): void;
+  resume(): void;
   /** Resolves after the run's last event (`done`, `stopped` or `error`). */
   readonly finished: Promise<void>;
 }
@@ -43,6 +46,8 @@ export function startTrainingWorker(request: StartRequest, onEvent: (event: Trai
   return {
     stop: () => worker.postMessage({ type: 'stop' } satisfies TrainRequest),
     evaluateNow: () => worker.postMessage({ type: 'evaluate' } satisfies TrainRequest),
+    pause: () => worker.postMessage({ type: 'pause' } satisfies TrainRequest),
+    resume: () => worker.postMessage({ type: 'resume' } satisfies TrainRequest),
     finished,
   };
 }

@@ -346,6 +346,8 @@ async function reportBatch(
     loss: (lossNow - reported.lossSum) / (samples - reported.samples),
     imagesPerSecond: elapsed > 0 ? (clock.samplesSeen * 1000) / elapsed : 0,
     elapsedMs: elapsed,
+    stage: args.stage,
+    firstEpoch: (args.epochOffset ?? 0) + 1,
   });
   clock.lastBatchMs = loop.now();
   return { lossSum: lossNow, samples };
