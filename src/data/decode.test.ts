@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { centerCropRect, DECODE_ERROR_MESSAGE, decodeImageToRgb, rgbaToRgb } from './decode';
+import { IDENTITY_AUGMENT } from './augment';
+import type { AugmentParams } from './augment';
+import {
+  centerCropRect,
+  cropSourceRect,
+  DECODE_ERROR_MESSAGE,
+  decodeImageToRgb,
+  rgbaToRgb,
+  viewTransform,
+} from './decode';
+import type { Transform2d } from './decode';
 
 describe('centerCropRect', () => {
   it('crops landscape, portrait and square images to the centred square', () => {
@@ -30,6 +40,109 @@ describe('rgbaToRgb', () => {
   });
 });
 
+describe('cropSourceRect', () => {
+  it('maps the whole crop to the centre square', () => {
+    expect(cropSourceRect(640, 480, IDENTITY_AUGMENT.crop)).toEqual({ sx: 80, sy: 0, sw: 480, sh: 480 });
+    expect(cropSourceRect(300, 500, IDENTITY_AUGMENT.crop)).toEqual({ sx: 0, sy: 100, sw: 300, sh: 300 });
+  });
+
+  it('maps fractions of the centre square to source pixels, fractional ones included', () => {
+    expect(cropSourceRect(640, 480, { x: 0.25, y: 0.5, width: 0.5, height: 0.25 })).toEqual({
+      sx: 80 + 120,
+      sy: 240,
+      sw: 240,
+      sh: 120,
+    });
+    const rect = cropSourceRect(101, 101, { x: 0.1, y: 0, width: 0.3, height: 1 });
+    expect(rect.sx).toBeCloseTo(10.1, 9);
+    expect(rect.sw).toBeCloseTo(30.3, 9);
+    expect(rect.sh).toBe(101);
+  });
+
+  it('tolerates rounding at the edge but rejects crops outside the square or empty', () => {
+    const rect = cropSourceRect(100, 100, { x: 0.7, y: 0, width: 0.30000000000000004, height: 1 });
+    expect(rect.sx + rect.sw).toBeLessThanOrEqual(100);
+    expect(() => cropSourceRect(100, 100, { x: 0.8, y: 0, width: 0.3, height: 1 })).toThrow(RangeError);
+    expect(() => cropSourceRect(100, 100, { x: -0.1, y: 0, width: 0.5, height: 1 })).toThrow(RangeError);
+    expect(() => cropSourceRect(100, 100, { x: 0, y: 0, width: 0, height: 1 })).toThrow(RangeError);
+  });
+});
+
+const apply = (t: Transform2d, x: number, y: number): [number, number] => [
+  t[0] * x + t[2] * y + t[4],
+  t[1] * x + t[3] * y + t[5],
+];
+
+describe('viewTransform', () => {
+  const close = (actual: [number, number], expected: [number, number]) => {
+    expect(actual[0]).toBeCloseTo(expected[0], 9);
+    expect(actual[1]).toBeCloseTo(expected[1], 9);
+  };
+
+  it('is the identity without flip or rotation', () => {
+    const t = viewTransform(224, { flip: false, rotationDeg: 0 });
+    close(apply(t, 0, 0), [0, 0]);
+    close(apply(t, 224, 10), [224, 10]);
+  });
+
+  it('mirrors left to right about the centre', () => {
+    const t = viewTransform(10, { flip: true, rotationDeg: 0 });
+    close(apply(t, 0, 3), [10, 3]);
+    close(apply(t, 2, 7), [8, 7]);
+  });
+
+  it('rotates clockwise on screen (y down) about the centre', () => {
+    const t = viewTransform(10, { flip: false, rotationDeg: 90 });
+    close(apply(t, 0, 0), [10, 0]); // top-left corner goes to top-right
+    close(apply(t, 10, 0), [10, 10]);
+    close(apply(t, 5, 5), [5, 5]);
+  });
+
+  it('flips before rotating and keeps the centre and distances for any angle', () => {
+    const t = viewTransform(10, { flip: true, rotationDeg: 90 });
+    close(apply(t, 0, 0), [10, 10]); // mirrored to top-right, then rotated to bottom-right
+    for (const rotationDeg of [-13.7, 4, 30]) {
+      const u = viewTransform(8, { flip: true, rotationDeg });
+      close(apply(u, 4, 4), [4, 4]);
+      const [x, y] = apply(u, 0, 0);
+      expect(Math.hypot(x - 4, y - 4)).toBeCloseTo(Math.hypot(4, 4), 9);
+    }
+  });
+});
+
+/** Stubs `createImageBitmap` and `OffscreenCanvas` with a fake 2D context that records what is drawn. */
+function stubCanvas(options: { width: number; height: number; filterSupported: boolean; rgba: (k: number) => number }) {
+  const calls: unknown[][] = [];
+  const bitmap = { width: options.width, height: options.height, close: vi.fn() };
+  const context: Record<string, unknown> = {
+    imageSmoothingEnabled: false,
+    imageSmoothingQuality: 'low',
+    setTransform: (...args: number[]) => calls.push(['setTransform', ...args.map((v) => Math.round(v * 1000) / 1000 + 0)]),
+    drawImage: (...args: unknown[]) =>
+      calls.push(['drawImage', context.filter, context.imageSmoothingQuality, ...args.slice(1)]),
+    getImageData: (_x: number, _y: number, w: number, h: number) => ({
+      data: new Uint8ClampedArray(w * h * 4).map((_, k) => options.rgba(k)),
+    }),
+  };
+  if (options.filterSupported) context.filter = 'none';
+  vi.stubGlobal('createImageBitmap', (_blob: Blob, bitmapOptions: ImageBitmapOptions) => {
+    calls.push(['createImageBitmap', bitmapOptions.imageOrientation]);
+    return Promise.resolve(bitmap);
+  });
+  vi.stubGlobal(
+    'OffscreenCanvas',
+    class {
+      constructor(width: number, height: number) {
+        calls.push(['canvas', width, height]);
+      }
+      getContext() {
+        return context;
+      }
+    },
+  );
+  return { calls, bitmap };
+}
+
 describe('decodeImageToRgb', () => {
   afterEach(() => vi.unstubAllGlobals());
 
@@ -44,43 +157,66 @@ describe('decodeImageToRgb', () => {
     await expect(decodeImageToRgb(new Blob(['x']), 4)).rejects.toThrow(DECODE_ERROR_MESSAGE);
   });
 
-  it('draws the centre square on white at sizePx and closes the bitmap', async () => {
-    const calls: unknown[][] = [];
-    const bitmap = { width: 40, height: 20, close: vi.fn() };
-    const context = {
-      fillStyle: '',
-      imageSmoothingEnabled: false,
-      imageSmoothingQuality: 'low',
-      fillRect: (...args: unknown[]) => calls.push(['fillRect', context.fillStyle, ...args]),
-      drawImage: (...args: unknown[]) => calls.push(['drawImage', context.imageSmoothingQuality, ...args.slice(1)]),
-      getImageData: (_x: number, _y: number, w: number, h: number) => ({
-        data: new Uint8ClampedArray(w * h * 4).map((_, k) => (k % 4 === 3 ? 255 : 200)),
-      }),
-    };
-    vi.stubGlobal('createImageBitmap', (_blob: Blob, options: ImageBitmapOptions) => {
-      calls.push(['createImageBitmap', options.imageOrientation]);
-      return Promise.resolve(bitmap);
+  it('rejects an image without pixels and closes its bitmap', async () => {
+    const { bitmap } = stubCanvas({ width: 0, height: 0, filterSupported: true, rgba: () => 0 });
+    await expect(decodeImageToRgb(new Blob(['x']), 4)).rejects.toThrow(DECODE_ERROR_MESSAGE);
+    expect(bitmap.close).toHaveBeenCalledOnce();
+  });
+
+  it('draws the centre square at sizePx, composites on white and closes the bitmap', async () => {
+    // Opaque grey pixels, except the last pixel, which is fully transparent (as a rotated corner would be).
+    const { calls, bitmap } = stubCanvas({
+      width: 40,
+      height: 20,
+      filterSupported: true,
+      rgba: (k) => (k >= 32 ? 0 : k % 4 === 3 ? 255 : 200),
     });
-    vi.stubGlobal(
-      'OffscreenCanvas',
-      class {
-        constructor(width: number, height: number) {
-          calls.push(['canvas', width, height]);
-        }
-        getContext() {
-          return context;
-        }
-      },
-    );
     const rgb = await decodeImageToRgb(new Blob(['x']), 3);
     expect(rgb).toHaveLength(27);
-    expect([...new Set(rgb)]).toEqual([200]);
+    expect([...rgb.subarray(0, 24)].every((v) => v === 200)).toBe(true);
+    expect([...rgb.subarray(24)]).toEqual([255, 255, 255]);
     expect(calls).toEqual([
       ['createImageBitmap', 'from-image'],
       ['canvas', 3, 3],
-      ['fillRect', '#ffffff', 0, 0, 3, 3],
-      ['drawImage', 'high', 10, 0, 20, 20, 0, 0, 3, 3],
+      ['setTransform', 1, 0, 0, 1, 0, 0],
+      ['drawImage', 'none', 'high', 10, 0, 20, 20, 0, 0, 3, 3],
     ]);
     expect(bitmap.close).toHaveBeenCalledOnce();
+  });
+
+  it('draws an augmented view: crop rectangle, flip and rotation transform, colour filter', async () => {
+    const { calls, bitmap } = stubCanvas({ width: 40, height: 20, filterSupported: true, rgba: () => 255 });
+    const params: AugmentParams = {
+      crop: { x: 0.5, y: 0.25, width: 0.5, height: 0.75 },
+      flip: true,
+      rotationDeg: 90,
+      brightness: 1.1,
+      contrast: 1,
+      saturation: 0.8,
+    };
+    const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: 4, params });
+    expect(rgb).toHaveLength(48);
+    expect(calls.slice(2)).toEqual([
+      ['setTransform', 0, -1, -1, 0, 4, 4],
+      ['drawImage', 'brightness(1.1) saturate(0.8)', 'high', 20, 5, 10, 15, 0, 0, 4, 4],
+    ]);
+    expect(bitmap.close).toHaveBeenCalledOnce();
+  });
+
+  it('applies the colour factors itself where the canvas has no filter', async () => {
+    const rgba = (k: number) => (k % 4 === 3 ? 255 : 100);
+    stubCanvas({ width: 8, height: 8, filterSupported: false, rgba });
+    const params = { ...IDENTITY_AUGMENT, brightness: 1.5 };
+    const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: 2, params });
+    expect([...new Set(rgb)]).toEqual([150]);
+    vi.unstubAllGlobals();
+    stubCanvas({ width: 8, height: 8, filterSupported: false, rgba });
+    expect([...new Set(await decodeImageToRgb(new Blob(['x']), { sizePx: 2 }))]).toEqual([100]);
+  });
+
+  it('checks sizePx in both forms', async () => {
+    stubCanvas({ width: 8, height: 8, filterSupported: true, rgba: () => 255 });
+    await expect(decodeImageToRgb(new Blob(['x']), 0)).rejects.toThrow(RangeError);
+    await expect(decodeImageToRgb(new Blob(['x']), { sizePx: 2.5 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Image decoding to square RGB pixel buffers: pure helpers (tested in Node) and the decoder itself, which
- * uses only what a Worker has (`createImageBitmap`, `OffscreenCanvas`), never `document`.
+ * Image decoding to square RGB pixel buffers, optionally as one augmented view: pure helpers (tested in
+ * Node) and the decoder itself, which uses only what a Worker has (`createImageBitmap`, `OffscreenCanvas`),
+ * never `document`.
  */
+import { applyColorFactors, canvasFilter, IDENTITY_AUGMENT } from './augment';
+import type { AugmentParams, CropBox } from './augment';
 
 /** A square source rectangle in pixels: top-left corner (`sx`, `sy`) and side `size`. */
 export interface CropRect {
@@ -51,38 +54,134 @@ export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, pixelCount = Mat
   return rgb;
 }
 
+/** A source rectangle in pixels, any aspect: top-left corner (`sx`, `sy`), width `sw`, height `sh`. */
+export interface SourceRect {
+  readonly sx: number;
+  readonly sy: number;
+  readonly sw: number;
+  readonly sh: number;
+}
+
+/** Slack for crops whose fractions were computed in floating point (`x + width` may exceed 1 by an ulp). */
+const CROP_EPSILON = 1e-9;
+
 /**
- * Decodes an image file and returns its centre square, resized to `sizePx` x `sizePx`, as RGB bytes
- * (`sizePx * sizePx * 3` long, row-major, values 0-255). EXIF orientation is applied; transparency is
- * composited over white. Runs in a Worker or a window (needs `createImageBitmap` and `OffscreenCanvas`).
- *
- * @throws Error with `DECODE_ERROR_MESSAGE` when the file cannot be decoded, or a message naming what is
- *   missing when this environment cannot decode images at all.
+ * The pixels of a `width` x `height` image that `crop` (fractions of its centre square, as in
+ * `AugmentParams.crop`) selects. Coordinates may be fractional: `drawImage` samples sub-pixel rectangles.
+ * @throws RangeError for a bad image size, or a crop that is empty or leaves the square.
  */
-export async function decodeImageToRgb(blob: Blob, sizePx: number): Promise<Uint8Array> {
+export function cropSourceRect(width: number, height: number, crop: CropBox): SourceRect {
+  const square = centerCropRect(width, height);
+  const { x, y, width: w, height: h } = crop;
+  const inside = x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 1 + CROP_EPSILON && y + h <= 1 + CROP_EPSILON;
+  if (!inside) throw new RangeError(`crop must lie inside the unit square, got ${JSON.stringify(crop)}`);
+  return {
+    sx: square.sx + x * square.size,
+    sy: square.sy + y * square.size,
+    sw: Math.min(w, 1 - x) * square.size,
+    sh: Math.min(h, 1 - y) * square.size,
+  };
+}
+
+/** A 2D affine transform as `setTransform(a, b, c, d, e, f)` takes it: x' = a x + c y + e, y' = b x + d y + f. */
+export type Transform2d = readonly [a: number, b: number, c: number, d: number, e: number, f: number];
+
+/**
+ * The canvas transform that mirrors (when `flip`) and then rotates by `rotationDeg` (clockwise on screen)
+ * a `sizePx` square about its centre; the identity for no flip and no rotation.
+ */
+export function viewTransform(sizePx: number, params: Pick<AugmentParams, 'flip' | 'rotationDeg'>): Transform2d {
+  const angle = (params.rotationDeg * Math.PI) / 180;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const mirror = params.flip ? -1 : 1;
+  const a = mirror * cos;
+  const b = mirror * sin;
+  const centre = sizePx / 2;
+  // Translate the centre to the origin, transform, translate back: the centre stays where it is.
+  return [a, b, -sin, cos, centre - (a - sin) * centre, centre - (b + cos) * centre];
+}
+
+function checkSizePx(sizePx: number): void {
   if (!(Number.isInteger(sizePx) && sizePx > 0)) throw new RangeError(`sizePx must be a positive integer, got ${sizePx}`);
+}
+
+/** What to draw: the output size and, optionally, the augmented view (default: the plain centre square). */
+export interface DecodeOptions {
+  /** Output side in pixels, a positive integer. */
+  readonly sizePx: number;
+  readonly params?: AugmentParams;
+}
+
+/**
+ * Decodes an image file and returns its centre square, or the view `params` describes, resized to
+ * `sizePx` x `sizePx`, as RGB bytes (`sizePx * sizePx * 3` long, row-major, values 0-255). EXIF orientation
+ * is applied; transparency, and corners a rotation exposes, come out white; greyscale and palette images
+ * come out as RGB. Runs in a Worker or a window (needs `createImageBitmap` and `OffscreenCanvas`).
+ *
+ * @param options `sizePx`, or `{ sizePx, params }` for an augmented view (see `AugmentParams`).
+ * @throws Error with `DECODE_ERROR_MESSAGE` when the file cannot be decoded, or a message naming what is
+ *   missing when this environment cannot decode images at all; RangeError for a bad size or crop.
+ */
+export async function decodeImageToRgb(blob: Blob, options: number | DecodeOptions): Promise<Uint8Array> {
+  const { sizePx, params = IDENTITY_AUGMENT } = typeof options === 'number' ? { sizePx: options } : options;
+  checkSizePx(sizePx);
   if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') {
     throw new Error('this environment cannot decode images (needs createImageBitmap and OffscreenCanvas)');
   }
+  const bitmap = await openBitmap(blob);
+  try {
+    return renderRgb(bitmap, sizePx, params);
+  } finally {
+    bitmap.close();
+  }
+}
+
+/**
+ * Draws the view `params` describes of an open bitmap (or any image source with pixel `width` and
+ * `height`) at `sizePx` x `sizePx` and returns it as RGB bytes, transparency and exposed corners white,
+ * as `decodeImageToRgb` does. The caller keeps ownership of `source` (and closes it).
+ *
+ * @throws RangeError for a bad size or crop; Error when no 2D canvas can be made.
+ */
+export function renderRgb(
+  source: CanvasImageSource & { readonly width: number; readonly height: number },
+  sizePx: number,
+  params: AugmentParams = IDENTITY_AUGMENT,
+): Uint8Array {
+  checkSizePx(sizePx);
+  const canvas = new OffscreenCanvas(sizePx, sizePx);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('could not create a 2D canvas to resize images');
+  const { sx, sy, sw, sh } = cropSourceRect(source.width, source.height, params.crop);
+  // Drawn on a transparent canvas and composited on white afterwards, so transparent pixels and exposed
+  // corners both turn white, and the colour filter never tints that white.
+  const filter = canvasFilter(params);
+  const filterInCanvas = typeof context.filter === 'string';
+  if (filterInCanvas) context.filter = filter;
+  context.setTransform(...viewTransform(sizePx, params));
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(source, sx, sy, sw, sh, 0, 0, sizePx, sizePx);
+  const rgba = context.getImageData(0, 0, sizePx, sizePx).data;
+  if (!filterInCanvas && filter !== 'none') applyColorFactors(rgba, params);
+  return rgbaToRgb(rgba, sizePx * sizePx);
+}
+
+/**
+ * Decodes `blob` into a bitmap with EXIF orientation applied; the caller closes it.
+ * @throws Error with `DECODE_ERROR_MESSAGE` when the browser cannot decode it or it has no pixels.
+ */
+export async function openBitmap(blob: Blob): Promise<ImageBitmap> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
   } catch (cause) {
     throw new Error(DECODE_ERROR_MESSAGE, { cause });
   }
-  try {
-    if (bitmap.width === 0 || bitmap.height === 0) throw new Error(DECODE_ERROR_MESSAGE);
-    const canvas = new OffscreenCanvas(sizePx, sizePx);
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    if (!context) throw new Error('could not create a 2D canvas to resize images');
-    context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, sizePx, sizePx);
-    context.imageSmoothingEnabled = true;
-    context.imageSmoothingQuality = 'high';
-    const { sx, sy, size } = centerCropRect(bitmap.width, bitmap.height);
-    context.drawImage(bitmap, sx, sy, size, size, 0, 0, sizePx, sizePx);
-    return rgbaToRgb(context.getImageData(0, 0, sizePx, sizePx).data, sizePx * sizePx);
-  } finally {
+  if (bitmap.width === 0 || bitmap.height === 0) {
     bitmap.close();
+    throw new Error(DECODE_ERROR_MESSAGE);
   }
+  return bitmap;
 }

@@ -1,0 +1,37 @@
+/**
+ * Messages between an image pool (`imagePool.ts`) and its workers (`image.worker.ts`), imported by both
+ * sides so the two cannot drift. Every request carries an `id` that its one response repeats; a worker
+ * may answer requests in any order.
+ */
+import type { AugmentParams } from './augment';
+import type { ScanResult } from './scan';
+
+export const IMAGE_REQUEST = { decode: 'decode', scan: 'scan' } as const;
+
+/** A request without its id, as the pool's callers describe it. */
+export type ImageJob =
+  /** Decode to `sizePx` x `sizePx` RGB, as the view `params` describes (default: the plain centre square). */
+  | {
+      readonly type: typeof IMAGE_REQUEST.decode;
+      readonly blob: Blob;
+      readonly sizePx: number;
+      readonly params?: AugmentParams;
+    }
+  /** Check and describe one file (see `scanImage`). */
+  | { readonly type: typeof IMAGE_REQUEST.scan; readonly blob: Blob };
+
+/** Pool to worker. */
+export type ImageRequest = ImageJob & { readonly id: number };
+
+/** What each request type resolves to. */
+export interface ImageResults {
+  /** `sizePx * sizePx * 3` RGB bytes, moved (transferred) from the worker. */
+  readonly decode: Uint8Array;
+  readonly scan: ScanResult;
+}
+
+/** Worker to pool: the result of request `id`, or the message of the error it failed with. */
+export type ImageResponse =
+  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decode; readonly result: Uint8Array }
+  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.scan; readonly result: ScanResult }
+  | { readonly id: number; readonly ok: false; readonly message: string };
