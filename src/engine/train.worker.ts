@@ -1,64 +1,84 @@
 /**
  * Training worker entry: thin on purpose. It picks the backend, then hands the run to `runTraining` with a
- * reader that decodes the page's files here, off the main thread.
+ * reader that decodes (and augments) the page's files in a pool of image workers, off the main thread.
  */
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { errorMessage } from '../core/errors';
-import { decodeImageToRgb } from '../data/decode';
-import { initBackend } from './backend';
+import { createImagePool } from '../data/imagePool';
+import { initBackend, prepareFineTuneBackend } from './backend';
 import { loadBackbone } from './backbones';
+import { createPauseGate } from './pauseGate';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { runTraining } from './run';
 
 const post = (event: TrainResponse): void => postMessage(event);
 let controller: AbortController | null = null;
 let evaluationRequested = false;
+const gate = createPauseGate();
 
 addEventListener('message', (message: MessageEvent<TrainRequest>) => {
   const request = message.data;
-  if (request.type === 'stop') {
-    controller?.abort();
-    return;
+  switch (request.type) {
+    case 'stop':
+      controller?.abort();
+      return;
+    case 'evaluate':
+      evaluationRequested = true;
+      return;
+    case 'pause':
+      if (gate.pause()) post({ type: 'paused', paused: true });
+      return;
+    case 'resume':
+      if (gate.resume()) post({ type: 'paused', paused: false });
+      return;
+    case 'start':
+      void start(request);
   }
-  if (request.type === 'evaluate') {
-    evaluationRequested = true;
-    return;
-  }
+});
+
+async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
-  void (async () => {
-    try {
-      const backend = await initBackend({
-        preference: request.backend,
-        wasmPaths: {
-          'tfjs-backend-wasm.wasm': wasmPlainUrl,
-          'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-          'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+  const pool = createImagePool();
+  try {
+    const backend = await initBackend({
+      preference: request.backend,
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmPlainUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+      },
+    });
+    post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
+    await runTraining(
+      { dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs },
+      {
+        loadBackbone: (entry) => loadBackbone(entry, { seed: request.settings.seed }),
+        readImage: (item, sizePx, params) => {
+          const file = request.files[item.fileIndex];
+          if (!file) return Promise.reject(new Error('file is no longer available'));
+          return pool.decode(file, sizePx, params ?? undefined, signal);
         },
-      });
-      post({ type: 'backend', backend: backend.name, reason: backend.reason });
-      await runTraining(
-        { dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs },
-        {
-          loadBackbone: (entry) => loadBackbone(entry),
-          readImage: (item, sizePx) => {
-            const file = request.files[item.fileIndex];
-            if (!file) return Promise.reject(new Error('file is no longer available'));
-            return decodeImageToRgb(file, sizePx);
-          },
-          onEvent: post,
-          takeEvaluationRequest: () => {
-            const requested = evaluationRequested;
-            evaluationRequested = false;
-            return requested;
-          },
-          signal,
+        onEvent: post,
+        takeEvaluationRequest: () => {
+          const requested = evaluationRequested;
+          evaluationRequested = false;
+          return requested;
         },
-      );
-    } catch (error) {
-      post({ type: 'error', message: errorMessage(error) });
-    }
-  })();
-});
+        waitWhilePaused: () => gate.wait(signal),
+        prepareFineTune: async () => {
+          const chosen = await prepareFineTuneBackend();
+          post({ type: 'backend', backend: chosen.backend, reason: chosen.reason, part: 'finetune' });
+          return chosen;
+        },
+        signal,
+      },
+    );
+  } catch (error) {
+    post({ type: 'error', message: errorMessage(error) });
+  } finally {
+    pool.dispose();
+  }
+}

@@ -3,25 +3,21 @@
  * engine events arrive through `applyTrainEvent`.
  */
 import { createStore } from 'zustand/vanilla';
-import { UserFacingError, errorMessage } from '../core/errors';
-import type { Dataset, DatasetItem, SkippedFile } from '../core/types';
-import { buildDataset } from '../data/ingest';
-import { assignValidation } from '../data/split';
+import type { SkippedFile } from '../core/types';
+import type { ImagePool } from '../data/imagePool';
 import type { BackendName } from '../engine/backend';
-import type { BatchMetrics, EpochMetrics, RunStage, TrainEvent } from '../engine/events';
+import type { BatchMetrics, EpochMetrics, RunPlan, RunStage, TrainEvent } from '../engine/events';
 import type { Evaluation, Prediction, StudioReport } from '../engine/report';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import type { TrainSettings } from '../engine/settings';
 import { startTrainingWorker } from '../engine/trainClient';
 import type { TrainingHandle } from '../engine/trainClient';
+import { createDatasetSlice } from './datasetSlice';
+import type { DatasetSlice } from './datasetSlice';
 import { appendCapped, estimateRemainingMs, ratePerSecond, trainingFraction } from './progress';
 import type { BatchLossPoint } from './progress';
 
-/** A file the user gave us and the path it had inside the chosen folder. */
-export interface PickedFile {
-  readonly file: File;
-  readonly path: string;
-}
+export type { PickedFile } from './ingestFlow';
 
 /** What `npm run models` put on this origin (`/models/index.json`). */
 export interface ModelsIndex {
@@ -36,18 +32,26 @@ export interface RunPace {
 }
 
 /** State of the current or last run; `RunStatus` says which. */
-export type RunStatus = 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'error';
+export type RunStatus = 'idle' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
+
+/** Whether a run is under way (a worker exists), whatever it is doing. */
+export const isActive = (status: RunStatus): boolean => status === 'running' || status === 'paused' || status === 'stopping';
 
 export interface RunState {
   readonly status: RunStatus;
   readonly backend: string | null;
   readonly backendReason: string | null;
+  /** The backend stage 2 runs on and why, once stage 2 starts. */
+  readonly fineTuneBackend: string | null;
+  readonly fineTuneBackendReason: string | null;
+  /** What the run planned (stages, views, class weights), once the data is embedded. */
+  readonly plan: RunPlan | null;
   readonly stage: RunStage | null;
   readonly progress: { readonly done: number; readonly total: number };
   /** When the current stage began (page clock, ms). */
   readonly stageStartedMs: number;
   readonly pace: RunPace;
-  /** Epochs the run was asked for. */
+  /** Epochs the run was asked for (both stages). */
   readonly epochs: number;
   /** The latest `batchEnd` of the run, null before the first. */
   readonly batch: BatchMetrics | null;
@@ -70,20 +74,13 @@ export interface InterimResults {
   readonly predictions: readonly Prediction[];
 }
 
-/** The whole studio: the chosen folder, the settings, the run, and the actions. */
-export interface StudioState {
-  readonly files: readonly File[];
-  readonly dataset: Dataset | null;
-  /** `dataset.items` by `path`, to find a prediction's file: `files[itemsByPath.get(path).fileIndex]`. */
-  readonly itemsByPath: ReadonlyMap<string, DatasetItem>;
-  readonly ingestMs: number;
-  readonly ingestError: string | null;
+/** The whole studio: the dataset (see `DatasetSlice`), the settings, the run, and the actions. */
+export interface StudioState extends DatasetSlice {
   readonly settings: TrainSettings;
   readonly backendPreference: 'auto' | BackendName;
   /** null while loading; `unreachable` when the origin has no index. */
   readonly models: ModelsIndex | 'unreachable' | null;
   readonly run: RunState;
-  ingest(files: readonly PickedFile[], name?: string): void;
   updateSettings(patch: Partial<TrainSettings>): void;
   setBackendPreference(preference: 'auto' | BackendName): void;
   loadModelsIndex(fetcher?: typeof fetch): Promise<void>;
@@ -91,12 +88,15 @@ export interface StudioState {
   stop(): void;
   /** Evaluates the head on the held-out splits at the end of the current epoch. */
   evaluateNow(): void;
+  /** Holds the run before its next batch; `resume` lets it go on. */
+  pause(): void;
+  resume(): void;
 }
 
 const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
 
 const IDLE_RUN: RunState = {
-  status: 'idle', backend: null, backendReason: null, stage: null, progress: { done: 0, total: 0 },
+  status: 'idle', backend: null, backendReason: null, fineTuneBackend: null, fineTuneBackendReason: null, plan: null, stage: null, progress: { done: 0, total: 0 },
   stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
   history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null,
 };
@@ -105,7 +105,16 @@ const IDLE_RUN: RunState = {
 export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = performance.now()): RunState {
   switch (event.type) {
     case 'backend':
-      return { ...run, backend: event.backend, backendReason: event.reason };
+      return event.part === 'finetune'
+        ? { ...run, fineTuneBackend: event.backend, fineTuneBackendReason: event.reason }
+        : { ...run, backend: event.backend, backendReason: event.reason };
+    case 'plan': {
+      const { type: _type, ...plan } = event;
+      return { ...run, plan, epochs: plan.stage1Epochs + plan.stage2Epochs };
+    }
+    case 'paused':
+      if (run.status !== 'running' && run.status !== 'paused') return run;
+      return { ...run, status: event.paused ? 'paused' : 'running' };
     case 'progress': {
       const stageStartedMs = event.stage === run.stage ? run.stageStartedMs : nowMs;
       const elapsedMs = nowMs - stageStartedMs;
@@ -118,17 +127,22 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
       return { ...run, skipped: [...run.skipped, { file: event.file, reason: event.reason }] };
     case 'batchEnd': {
       const { type: _type, ...batch } = event;
-      const fraction = trainingFraction(batch.epoch, batch.batch, batch.batchesPerEpoch, batch.epochs);
+      // Epoch numbers run on across stages, but each stage's clock starts at 0: pace the current stage alone.
+      const stage2 = batch.stage === 2;
+      const before = batch.firstEpoch - 1;
+      const fraction = trainingFraction(batch.epoch - before, batch.batch, batch.batchesPerEpoch, batch.epochs - before);
       const point = { x: batch.epoch - 1 + batch.batch / batch.batchesPerEpoch, loss: batch.loss };
       return {
-        ...run, stage: 'train', batch, batchLosses: appendCapped(run.batchLosses, point),
+        ...run, stage: stage2 ? 'finetune' : 'train', batch, batchLosses: appendCapped(run.batchLosses, point),
         pace: { imagesPerSecond: batch.imagesPerSecond, remainingMs: estimateRemainingMs(fraction, 1, batch.elapsedMs) },
       };
     }
     case 'epochEnd': {
       const { type: _type, ...metrics } = event;
-      const remainingMs = estimateRemainingMs(metrics.epoch, run.epochs, metrics.elapsedMs);
-      return { ...run, stage: 'train', history: [...run.history, metrics], pace: { ...run.pace, remainingMs } };
+      const before = metrics.stage === 2 ? run.history.filter((m) => m.stage !== 2).length : 0;
+      const stageEpochs = metrics.stage === 2 ? (run.plan?.stage2Epochs ?? run.epochs - before) : (run.plan?.stage1Epochs ?? run.epochs);
+      const remainingMs = estimateRemainingMs(metrics.epoch - before, stageEpochs, metrics.elapsedMs);
+      return { ...run, stage: metrics.stage === 2 ? 'finetune' : 'train', history: [...run.history, metrics], pace: { ...run.pace, remainingMs } };
     }
     case 'evaluation':
       return {
@@ -144,36 +158,24 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
   }
 }
 
-/** Creates the store; `startWorker` is replaceable so the store can be driven without a browser Worker. */
-export function createStudioStore(startWorker = startTrainingWorker) {
+/**
+ * Creates the store; `startWorker` and `createPool` are replaceable so the store can be driven without
+ * browser workers.
+ */
+export function createStudioStore(startWorker = startTrainingWorker, createPool?: () => ImagePool) {
   let handle: TrainingHandle | null = null;
   return createStore<StudioState>()((set, get) => ({
-    files: [],
-    dataset: null,
-    itemsByPath: new Map(),
-    ingestMs: 0,
-    ingestError: null,
+    ...createDatasetSlice(set, get, {
+      isTraining: () => isActive(get().run.status),
+      splitSettings: () => ({ valFraction: get().settings.valFraction, seed: get().settings.seed }),
+      onDatasetChanged: () => {
+        if (!isActive(get().run.status)) set({ run: IDLE_RUN });
+      },
+    }, createPool),
     settings: DEFAULT_SETTINGS,
     backendPreference: 'auto',
     models: null,
     run: IDLE_RUN,
-
-    ingest(picked, name) {
-      if (get().run.status === 'running') return;
-      const startMs = performance.now();
-      try {
-        const raw = buildDataset(picked.map((p) => ({ path: p.path, size: p.file.size })), name);
-        const { valFraction, seed } = get().settings;
-        const dataset = assignValidation(raw, valFraction, seed);
-        set({
-          files: picked.map((p) => p.file), dataset, itemsByPath: new Map(dataset.items.map((it) => [it.path, it])), ingestMs: performance.now() - startMs, ingestError: null,
-          run: IDLE_RUN,
-        });
-      } catch (error) {
-        const message = error instanceof UserFacingError ? error.message : `Could not read the folder: ${errorMessage(error)}`;
-        set({ files: [], dataset: null, itemsByPath: new Map(), ingestError: message, run: IDLE_RUN });
-      }
-    },
 
     updateSettings(patch) {
       set({ settings: { ...get().settings, ...patch } });
@@ -196,8 +198,9 @@ export function createStudioStore(startWorker = startTrainingWorker) {
 
     train() {
       const { dataset, files, settings, ingestMs, backendPreference, run } = get();
-      if (!dataset || run.status === 'running' || run.status === 'stopping') return;
-      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs: settings.epochs } });
+      if (!dataset || isActive(run.status)) return;
+      const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
+      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs } });
       handle = startWorker(
         { type: 'start', dataset, files, settings, ingestMs, backend: backendPreference },
         (event) => set({ run: applyTrainEvent(get().run, event) }),
@@ -205,9 +208,18 @@ export function createStudioStore(startWorker = startTrainingWorker) {
     },
 
     stop() {
-      if (get().run.status !== 'running') return;
+      const { status } = get().run;
+      if (status !== 'running' && status !== 'paused') return;
       set({ run: { ...get().run, status: 'stopping' } });
       handle?.stop();
+    },
+
+    pause() {
+      if (get().run.status === 'running') handle?.pause();
+    },
+
+    resume() {
+      if (get().run.status === 'paused') handle?.resume();
     },
 
     evaluateNow() {

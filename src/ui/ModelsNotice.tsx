@@ -1,4 +1,4 @@
-import { BACKBONES } from '../engine/catalog';
+import { getBackboneEntry } from '../engine/catalog';
 import { useStudio } from './useStudio';
 
 /** Says plainly when no backbone weights are served from this origin, and how to fix it. */
@@ -7,8 +7,10 @@ export function ModelsNotice() {
   const backboneId = useStudio((s) => s.settings.backboneId);
   if (models === null) return null;
   const available = models === 'unreachable' ? [] : models.available;
-  if (available.includes(backboneId)) return null;
-  const label = BACKBONES.find((b) => b.id === backboneId)?.label ?? backboneId;
+  const entry = getBackboneEntry(backboneId);
+  // The scratch CNN has no weights to serve.
+  if (available.includes(backboneId) || entry.kind === 'scratch') return null;
+  const label = entry.label;
   return (
     <div className="notice warning" role="status" data-testid="models-notice">
       <strong>{label}: no local weights.</strong>{' '}

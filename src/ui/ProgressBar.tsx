@@ -5,7 +5,8 @@ import { useStudio } from './useStudio';
 const STAGE_LABELS: Record<RunStage, string> = {
   backbone: 'Loading the backbone',
   embed: 'Computing image features',
-  train: 'Training the head',
+  train: 'Stage 1: training the head',
+  finetune: 'Stage 2: fine-tuning the top blocks with the head',
   evaluate: 'Evaluating',
 };
 
@@ -22,7 +23,7 @@ export function ProgressBar() {
   if (!stage) return null;
   let value: number;
   let detail: string;
-  if (stage === 'train') {
+  if (stage === 'train' || stage === 'finetune') {
     // The latest batch event may belong to an epoch that has since ended.
     const inEpoch = batch && batch.epoch > epochsDone ? batch : null;
     value = inEpoch ? trainingFraction(inEpoch.epoch, inEpoch.batch, inEpoch.batchesPerEpoch, epochs) : epochsDone / Math.max(epochs, 1);

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 
 interface ThumbnailProps {
   /** The user's own file; null when it is no longer available. */
-  readonly file: File | null;
+  readonly file: Blob | null;
   /** Path of the file inside the chosen folder, shown as text. */
   readonly path: string;
   /** `right` draws a green frame, `wrong` a red one. */

@@ -1,6 +1,10 @@
 import type { BackendName } from '../engine/backend';
-import { BACKBONES } from '../engine/catalog';
+import { ALL_BACKBONES, getBackboneEntry } from '../engine/catalog';
+import { isActive } from '../state/studioStore';
+import { CheckboxField } from './Fields';
 import { ProgressBar } from './ProgressBar';
+import { RunPlanSummary } from './RunPlanSummary';
+import { SettingsForm } from './SettingsForm';
 import { studioActions, useStudio } from './useStudio';
 
 const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -15,8 +19,11 @@ export function TrainPanel() {
   const backendReason = useStudio((s) => s.run.backendReason);
   const message = useStudio((s) => s.run.message);
   const evaluationPending = useStudio((s) => s.run.evaluationPending);
-  const busy = status === 'running' || status === 'stopping';
+  const fineTuneBackend = useStudio((s) => s.run.fineTuneBackend);
+  const fineTuneReason = useStudio((s) => s.run.fineTuneBackendReason);
+  const busy = isActive(status);
   const actions = studioActions();
+  const entry = getBackboneEntry(settings.backboneId);
 
   return (
     <section className="panel" aria-label="Training">
@@ -29,7 +36,7 @@ export function TrainPanel() {
             disabled={busy}
             onChange={(e) => actions.updateSettings({ backboneId: e.target.value })}
           >
-            {BACKBONES.map((b) => (
+            {ALL_BACKBONES.map((b) => (
               <option key={b.id} value={b.id}>
                 {b.label}
               </option>
@@ -47,6 +54,14 @@ export function TrainPanel() {
             onChange={(e) => actions.updateSettings({ epochs: Math.max(1, Math.min(500, Number(e.target.value) || 1)) })}
           />
         </label>
+        {entry.kind !== 'scratch' && (
+          <CheckboxField
+            label="Two-stage: fine-tune the top blocks after the head"
+            checked={settings.fineTune && entry.fineTune !== null}
+            disabled={busy || entry.fineTune === null}
+            onChange={(fineTune) => actions.updateSettings({ fineTune })}
+          />
+        )}
         <label>
           Backend
           <select
@@ -68,6 +83,15 @@ export function TrainPanel() {
             <button type="button" onClick={() => actions.stop()} disabled={status === 'stopping'}>
               {status === 'stopping' ? 'Stopping…' : 'Stop'}
             </button>
+            {status === 'paused' ? (
+              <button type="button" onClick={() => actions.resume()}>
+                Resume
+              </button>
+            ) : (
+              <button type="button" onClick={() => actions.pause()} disabled={status !== 'running'}>
+                Pause
+              </button>
+            )}
             <button type="button" onClick={() => actions.evaluateNow()} disabled={status !== 'running' || evaluationPending}>
               {evaluationPending ? 'Evaluating after this epoch…' : 'Evaluate now'}
             </button>
@@ -83,7 +107,15 @@ export function TrainPanel() {
             {backendReason ? <span className="muted"> ({backendReason})</span> : null}
           </span>
         )}
+        {fineTuneBackend && (
+          <span className="backend" data-testid="finetune-backend" title={fineTuneReason ?? ''}>
+            Stage 2 on: <strong>{fineTuneBackend}</strong>
+            {fineTuneReason ? <span className="muted"> ({fineTuneReason})</span> : null}
+          </span>
+        )}
       </div>
+      <SettingsForm disabled={busy} />
+      <RunPlanSummary />
       <ProgressBar />
       {status === 'error' && message && (
         <p className="error" role="alert">
@@ -91,6 +123,7 @@ export function TrainPanel() {
         </p>
       )}
       {status === 'stopped' && <p className="muted">{message}</p>}
+      {status === 'paused' && <p className="muted" data-testid="paused">Paused: training holds before its next batch.</p>}
     </section>
   );
 }

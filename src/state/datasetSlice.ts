@@ -1,0 +1,169 @@
+/**
+ * The dataset half of the studio store: the files the user gave, how they are read (layout, label file,
+ * columns), the dataset built from them, the scan (progress, undecodable files, duplicates, thumbnails), and
+ * class renames. Long steps (unzipping, scanning) report progress and can be cancelled.
+ */
+import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
+import type { Dataset, DatasetItem } from '../core/types';
+import type { DuplicateReport } from '../data/duplicates';
+import { createImagePool } from '../data/imagePool';
+import type { ImagePool } from '../data/imagePool';
+import { AUTO_INGEST, applyScan, buildFromFiles, expandArchives, readLabelTexts, renameClass, scanDataset } from './ingestFlow';
+import type { IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
+
+/** A long ingest step under way. */
+export interface IngestTask {
+  readonly stage: 'reading' | 'unzipping' | 'scanning';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface DatasetSlice {
+  /** Every file given (archives unpacked), indexed by `DatasetItem.fileIndex`. */
+  readonly sources: readonly PickedFile[];
+  /** `sources[i].file`, what the training worker reads. */
+  readonly files: readonly Blob[];
+  /** Texts of the label files found (CSV, lists), by path. */
+  readonly labelTexts: ReadonlyMap<string, string>;
+  readonly ingestOptions: IngestOptions;
+  /** The dataset to train on (after the scan, when it has run). */
+  readonly dataset: Dataset | null;
+  /** `dataset.items` by `path`, to find a prediction's file: `files[itemsByPath.get(path).fileIndex]`. */
+  readonly itemsByPath: ReadonlyMap<string, DatasetItem>;
+  readonly ingestMs: number;
+  readonly ingestError: string | null;
+  readonly ingestTask: IngestTask | null;
+  /** What the scan found, once it finished (null before, or when it was cancelled). */
+  readonly scan: ScanFindings | null;
+  readonly duplicates: DuplicateReport | null;
+  /** Leave out extra copies of an image inside its class. */
+  readonly dropDuplicates: boolean;
+  ingest(files: readonly PickedFile[], name?: string): Promise<void>;
+  /** Reads the same files again with other options (layout, label file, columns). */
+  setIngestOptions(patch: Partial<IngestOptions>): void;
+  setDropDuplicates(drop: boolean): void;
+  renameClass(index: number, name: string): void;
+  /** Cancels unzipping or scanning; the dataset stays as listed, unscanned. */
+  cancelIngest(): void;
+}
+
+/** What the slice needs from the rest of the store. */
+export interface DatasetSliceHost {
+  /** Whether a training run is under way (the dataset must not change then). */
+  isTraining(): boolean;
+  splitSettings(): { valFraction: number; seed: number };
+  /** Called when the dataset changed, to clear a finished run's results. */
+  onDatasetChanged(): void;
+}
+
+type Set = (partial: Partial<DatasetSlice>) => void;
+type Get = () => DatasetSlice;
+
+const EMPTY: Pick<DatasetSlice, 'sources' | 'files' | 'labelTexts' | 'dataset' | 'itemsByPath' | 'scan' | 'duplicates'> = {
+  sources: [], files: [], labelTexts: new Map(), dataset: null, itemsByPath: new Map(), scan: null, duplicates: null,
+};
+
+const asMessage = (error: unknown): string =>
+  error instanceof UserFacingError ? error.message : `Could not read the files: ${errorMessage(error)}`;
+
+/** Creates the dataset state and actions; `createPool` is replaceable for tests. */
+export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, createPool: () => ImagePool = createImagePool) {
+  let pool: ImagePool | null = null;
+  let controller: AbortController | null = null;
+  let name: string | undefined;
+
+  const withDataset = (dataset: Dataset): Partial<DatasetSlice> => ({
+    dataset, itemsByPath: new Map(dataset.items.map((it) => [it.path, it])),
+  });
+
+  /** Builds the dataset from the current sources and options, then scans it. */
+  const rebuild = async (startMs: number): Promise<void> => {
+    const { sources, labelTexts, ingestOptions } = get();
+    const built = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+    set({ ...withDataset(built), scan: null, duplicates: null, ingestError: null, ingestMs: performance.now() - startMs });
+    host.onDatasetChanged();
+    controller = new AbortController();
+    const signal = controller.signal;
+    set({ ingestTask: { stage: 'scanning', done: 0, total: built.items.length } });
+    pool ??= createPool();
+    try {
+      const findings = await scanDataset(pool, sources, built, {
+        signal, onProgress: (done, total) => set({ ingestTask: { stage: 'scanning', done, total } }),
+      });
+      if (get().dataset !== built) return;
+      const scanned = applyScan(built, findings, get().dropDuplicates);
+      set({ ...withDataset(scanned.dataset), scan: findings, duplicates: scanned.duplicates, ingestTask: null, ingestMs: performance.now() - startMs });
+    } catch (error) {
+      if (get().dataset !== built) return;
+      if (error instanceof CancelledError || signal.aborted) set({ ingestTask: null });
+      else set({ ingestTask: null, ingestError: asMessage(error) });
+    }
+  };
+
+  const slice: DatasetSlice = {
+    ...EMPTY,
+    ingestOptions: AUTO_INGEST,
+    ingestMs: 0,
+    ingestError: null,
+    ingestTask: null,
+    dropDuplicates: false,
+
+    async ingest(picked, datasetName) {
+      if (host.isTraining()) return;
+      controller?.abort();
+      controller = new AbortController();
+      const startMs = performance.now();
+      name = datasetName;
+      set({ ...EMPTY, ingestError: null, ingestOptions: AUTO_INGEST, ingestTask: { stage: 'reading', done: 0, total: picked.length } });
+      try {
+        const sources = await expandArchives(picked, {
+          signal: controller.signal,
+          onProgress: (done, total) => set({ ingestTask: { stage: 'unzipping', done, total } }),
+        });
+        const labelTexts = await readLabelTexts(sources);
+        set({ sources, files: sources.map((s) => s.file), labelTexts });
+        await rebuild(startMs);
+      } catch (error) {
+        set({ ...EMPTY, ingestTask: null, ingestError: error instanceof CancelledError ? 'Cancelled.' : asMessage(error) });
+        host.onDatasetChanged();
+      }
+    },
+
+    setIngestOptions(patch) {
+      if (host.isTraining() || get().sources.length === 0) return;
+      controller?.abort();
+      set({ ingestOptions: { ...get().ingestOptions, ...patch } });
+      void rebuild(performance.now()).catch((error: unknown) => {
+        set({ dataset: null, itemsByPath: new Map(), ingestTask: null, ingestError: asMessage(error) });
+        host.onDatasetChanged();
+      });
+    },
+
+    setDropDuplicates(drop) {
+      set({ dropDuplicates: drop });
+      const { scan, sources, labelTexts, ingestOptions } = get();
+      if (!scan || host.isTraining()) return;
+      const built = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+      const renamed = { ...built, classes: get().dataset?.classes ?? built.classes };
+      const scanned = applyScan(renamed, scan, drop);
+      set({ ...withDataset(scanned.dataset), duplicates: scanned.duplicates });
+      host.onDatasetChanged();
+    },
+
+    renameClass(index, newName) {
+      const { dataset } = get();
+      if (!dataset || host.isTraining()) return;
+      try {
+        set({ ...withDataset(renameClass(dataset, index, newName)), ingestError: null });
+        host.onDatasetChanged();
+      } catch (error) {
+        set({ ingestError: asMessage(error) });
+      }
+    },
+
+    cancelIngest() {
+      controller?.abort();
+    },
+  };
+  return slice;
+}

@@ -1,0 +1,190 @@
+/**
+ * The steps between "the user gave us files" and "a dataset to train on": unpack `.zip` archives, read the
+ * label files (CSV, lists), build the dataset with the chosen layout, then scan every image in the worker
+ * pool (decodable? content hash, perceptual hash, thumbnail) and fold what the scan found back in: files that
+ * do not decode are skipped with their reason, duplicates are reported (and within-class copies dropped when
+ * the user asks). No React here; the store calls these.
+ */
+import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
+import type { Dataset, DatasetLayout, DatasetNote, SkippedFile } from '../core/types';
+import { dropWithinClassDuplicates, findDuplicates, summariseDuplicates } from '../data/duplicates';
+import type { DuplicateReport, HashedItem } from '../data/duplicates';
+import type { ImagePool } from '../data/imagePool';
+import { buildDataset, findLabelFiles } from '../data/ingest';
+import { assignValidation } from '../data/split';
+import { readZip } from '../data/zip';
+
+/** A file the user gave us and the path it had inside the chosen folder (or archive). */
+export interface PickedFile {
+  readonly file: Blob;
+  readonly path: string;
+}
+
+/** How the user wants the files read; `auto` finds the layout and the label file by itself. */
+export interface IngestOptions {
+  readonly layout: 'auto' | DatasetLayout;
+  /** Path of the label file to use (CSV or list); null: the first one found. */
+  readonly labelFile: string | null;
+  readonly fileColumn: string | null;
+  readonly labelColumn: string | null;
+}
+
+export const AUTO_INGEST: IngestOptions = { layout: 'auto', labelFile: null, fileColumn: null, labelColumn: null };
+
+/** Label files larger than this are not read (a label table of 10,000 rows is well under 1 MB). */
+const MAX_LABEL_FILE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Replaces every `.zip` among `picked` by the files inside it (paths as stored in the archive, under the
+ * archive's name when several things were given). Reports bytes read of all archives.
+ */
+export async function expandArchives(
+  picked: readonly PickedFile[],
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<PickedFile[]> {
+  const archives = picked.filter((p) => p.path.toLowerCase().endsWith('.zip'));
+  if (archives.length === 0) return [...picked];
+  const total = archives.reduce((n, p) => n + p.file.size, 0);
+  let before = 0;
+  const out: PickedFile[] = picked.filter((p) => !archives.includes(p));
+  for (const archive of archives) {
+    const prefix = picked.length > 1 ? `${archive.path.replace(/\.zip$/i, '')}/` : '';
+    const entries = await readZip(archive.file, {
+      signal: options.signal,
+      onProgress: (bytes) => options.onProgress?.(before + bytes, total),
+    });
+    out.push(...entries.map((e) => ({ file: e.blob, path: prefix + e.path })));
+    before += archive.file.size;
+  }
+  return out;
+}
+
+/** The texts of the label files among `files` (CSV, TSV, TXT), by path. */
+export async function readLabelTexts(files: readonly PickedFile[]): Promise<Map<string, string>> {
+  const candidates = findLabelFiles(files.map((f) => ({ path: f.path, size: f.file.size })));
+  const texts = new Map<string, string>();
+  for (const { path } of candidates) {
+    const file = files.find((f) => f.path === path)?.file;
+    if (file && file.size <= MAX_LABEL_FILE_BYTES) texts.set(path, await file.text());
+  }
+  return texts;
+}
+
+/** Builds the dataset the options describe, with a validation split when it has none. */
+export function buildFromFiles(
+  files: readonly PickedFile[],
+  texts: ReadonlyMap<string, string>,
+  options: IngestOptions,
+  split: { valFraction: number; seed: number },
+  name?: string,
+): Dataset {
+  const labelPath = options.labelFile ?? [...texts.keys()][0] ?? null;
+  const text = labelPath === null ? undefined : texts.get(labelPath);
+  const labels = labelPath !== null && text !== undefined
+    ? { path: labelPath, text, fileColumn: options.fileColumn ?? undefined, labelColumn: options.labelColumn ?? undefined }
+    : undefined;
+  const raw = buildDataset(files.map((f) => ({ path: f.path, size: f.file.size })), { name, layout: options.layout, labels });
+  return assignValidation(raw, split.valFraction, split.seed);
+}
+
+/** What scanning every image found. */
+export interface ScanFindings {
+  /** Files that could not be decoded, by file index, with the reason. */
+  readonly failed: ReadonlyMap<number, string>;
+  /** Hashes of the files that decoded, by file index. */
+  readonly hashes: ReadonlyMap<number, { readonly sha256: string; readonly dhash: string }>;
+  /** Small JPEG previews, by file index. */
+  readonly thumbnails: ReadonlyMap<number, Blob>;
+}
+
+/**
+ * Scans every item of `dataset` in the pool, `concurrency` at a time, reporting progress at most every
+ * `everyMs`. Throws `CancelledError` when `signal` aborts.
+ */
+export async function scanDataset(
+  pool: ImagePool,
+  files: readonly PickedFile[],
+  dataset: Dataset,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; everyMs?: number } = {},
+): Promise<ScanFindings> {
+  const failed = new Map<number, string>();
+  const hashes = new Map<number, { sha256: string; dhash: string }>();
+  const thumbnails = new Map<number, Blob>();
+  const items = dataset.items;
+  let next = 0;
+  let done = 0;
+  let reportedMs = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const item = items[next++];
+      if (!item) continue;
+      const file = files[item.fileIndex]?.file;
+      try {
+        if (!file) throw new Error('file is no longer available');
+        const result = await pool.scan(file, options.signal);
+        if (result.ok) {
+          hashes.set(item.fileIndex, { sha256: result.sha256, dhash: result.dhash });
+          thumbnails.set(item.fileIndex, result.thumbnail);
+        } else {
+          failed.set(item.fileIndex, result.reason);
+        }
+      } catch (error) {
+        if (options.signal?.aborted) throw new CancelledError();
+        failed.set(item.fileIndex, errorMessage(error));
+      }
+      done++;
+      const nowMs = performance.now();
+      if (nowMs - reportedMs >= (options.everyMs ?? 100) || done === items.length) {
+        reportedMs = nowMs;
+        options.onProgress?.(done, items.length);
+      }
+    }
+  };
+  // Enough requests in flight to keep every pool worker busy.
+  await Promise.all(Array.from({ length: Math.max(2, pool.size * 3) }, worker));
+  return { failed, hashes, thumbnails };
+}
+
+/** The dataset to train on after a scan, with the duplicate report and notes. */
+export interface ScannedDataset {
+  readonly dataset: Dataset;
+  readonly duplicates: DuplicateReport;
+}
+
+/**
+ * Folds the scan into the dataset: undecodable files move to `skipped`, duplicate notes join the notes, and
+ * with `dropDuplicates` the extra copies inside a class are left out (and listed as skipped).
+ */
+export function applyScan(dataset: Dataset, findings: ScanFindings, dropDuplicates: boolean): ScannedDataset {
+  const skipped: SkippedFile[] = [...dataset.skipped];
+  const decoded = dataset.items.filter((item) => {
+    const reason = findings.failed.get(item.fileIndex);
+    if (reason !== undefined) skipped.push({ file: item.path, reason });
+    return reason === undefined;
+  });
+  const hashed: HashedItem[] = decoded.flatMap((item) => {
+    const hash = findings.hashes.get(item.fileIndex);
+    return hash ? [{ path: item.path, classIndex: item.classIndex, split: item.split, ...hash }] : [];
+  });
+  const duplicates = findDuplicates(hashed, dataset.classes);
+  let items = decoded;
+  if (dropDuplicates) {
+    items = dropWithinClassDuplicates(decoded, duplicates);
+    const kept = new Set(items.map((i) => i.path));
+    for (const item of decoded) if (!kept.has(item.path)) skipped.push({ file: item.path, reason: 'duplicate of another image of its class (left out as you asked)' });
+  }
+  if (items.length === 0) throw new UserFacingError('None of the images could be decoded.');
+  const notes: DatasetNote[] = [...(dataset.notes ?? []), ...summariseDuplicates(duplicates)];
+  return { dataset: { ...dataset, items, skipped, notes }, duplicates };
+}
+
+/** The dataset with class `index` renamed; throws a `UserFacingError` for an empty or duplicate name. */
+export function renameClass(dataset: Dataset, index: number, name: string): Dataset {
+  const trimmed = name.trim();
+  if (!trimmed) throw new UserFacingError('A class name cannot be empty.');
+  if (dataset.classes.some((c, i) => c === trimmed && i !== index)) {
+    throw new UserFacingError(`There is already a class named "${trimmed}".`);
+  }
+  return { ...dataset, classes: dataset.classes.map((c, i) => (i === index ? trimmed : c)) };
+}
