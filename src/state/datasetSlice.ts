@@ -79,7 +79,7 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
   /** Builds the dataset from the current sources and options, then scans it. */
   const rebuild = async (startMs: number): Promise<void> => {
     const { sources, labelTexts, ingestOptions } = get();
-    const built = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+    const { dataset: built, studioMadeValidation } = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
     set({ ...withDataset(built), scan: null, duplicates: null, ingestError: null, ingestMs: performance.now() - startMs });
     host.onDatasetChanged();
     controller = new AbortController();
@@ -91,7 +91,7 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
         signal, onProgress: (done, total) => set({ ingestTask: { stage: 'scanning', done, total } }),
       });
       if (get().dataset !== built) return;
-      const scanned = applyScan(built, findings, get().dropDuplicates);
+      const scanned = applyScan(built, sources, findings, { dropDuplicates: get().dropDuplicates, studioMadeValidation });
       set({ ...withDataset(scanned.dataset), scan: findings, duplicates: scanned.duplicates, ingestTask: null, ingestMs: performance.now() - startMs });
     } catch (error) {
       if (get().dataset !== built) return;
@@ -116,10 +116,13 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       name = datasetName;
       set({ ...EMPTY, ingestError: null, ingestOptions: AUTO_INGEST, ingestTask: { stage: 'reading', done: 0, total: picked.length } });
       try {
-        const sources = await expandArchives(picked, {
+        const expanded = await expandArchives(picked, {
           signal: controller.signal,
           onProgress: (done, total) => set({ ingestTask: { stage: 'unzipping', done, total } }),
         });
+        // Sorted by path (code units): the random validation split follows file order, and folder pickers,
+        // drops and archives each list the same files in their own order.
+        const sources = expanded.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         const labelTexts = await readLabelTexts(sources);
         set({ sources, files: sources.map((s) => s.file), labelTexts });
         await rebuild(startMs);
@@ -144,8 +147,8 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       const { scan, sources, labelTexts, ingestOptions } = get();
       if (!scan || host.isTraining()) return;
       const built = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
-      const renamed = { ...built, classes: get().dataset?.classes ?? built.classes };
-      const scanned = applyScan(renamed, scan, drop);
+      const renamed = { ...built.dataset, classes: get().dataset?.classes ?? built.dataset.classes };
+      const scanned = applyScan(renamed, sources, scan, { dropDuplicates: drop, studioMadeValidation: built.studioMadeValidation });
       set({ ...withDataset(scanned.dataset), duplicates: scanned.duplicates });
       host.onDatasetChanged();
     },

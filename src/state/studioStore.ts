@@ -198,7 +198,8 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
 
     train() {
       const { dataset, files, settings, ingestMs, backendPreference, run } = get();
-      if (!dataset || isActive(run.status)) return;
+      // The scan may still change the dataset (undecodable files, duplicates): train on the checked one.
+      if (!dataset || isActive(run.status) || get().ingestTask !== null) return;
       const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
       set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs } });
       handle = startWorker(

@@ -1,76 +1,68 @@
 import { countItems } from '../core/types';
-import type { SplitName } from '../core/types';
+import type { DatasetItem } from '../core/types';
+import { splitFromFolderName } from '../data/ingest';
+import { isActive } from '../state/studioStore';
+import { ClassCountsTable } from './ClassCountsTable';
 import { ClassDistribution } from './ClassDistribution';
+import { ClassSamples } from './ClassSamples';
+import { ClassWeightsNote } from './ClassWeightsNote';
+import { DatasetNotes } from './DatasetNotes';
+import { DuplicatesView } from './DuplicatesView';
+import { LayoutChooser } from './LayoutChooser';
 import { SampleBatch } from './SampleBatch';
+import { SkippedList } from './SkippedList';
 import { useStudio } from './useStudio';
 
-const SPLIT_LABELS: Record<SplitName, string> = { train: 'Training', val: 'Validation', test: 'Test' };
+/** Whether the studio made the validation split: some validation image is not in a validation folder. */
+const heldOut = (items: readonly DatasetItem[]): boolean =>
+  items.some((i) => i.split === 'val' && splitFromFolderName(i.path.split('/')[0] ?? '') !== 'val');
 
-/** The classes found, with their image counts per split, and the files that were skipped. */
+/**
+ * The dataset view: how the files were read (and a way to read them otherwise), the classes with their
+ * counts per split (renamable), the class distribution, what the scan found (notes, duplicates, class
+ * weights), sample images, and the files that were skipped.
+ */
 export function DatasetSummary() {
   const dataset = useStudio((s) => s.dataset);
-  if (!dataset) return null;
+  const hasFiles = useStudio((s) => s.sources.length > 0);
+  const scan = useStudio((s) => s.scan);
+  const scanning = useStudio((s) => s.ingestTask?.stage === 'scanning');
+  const running = useStudio((s) => isActive(s.run.status));
+  if (!dataset) {
+    // The files are there but could not be read this way (the error is shown above): offer the other ways.
+    return hasFiles ? (
+      <section className="panel" aria-label="Dataset summary">
+        <LayoutChooser />
+      </section>
+    ) : null;
+  }
   const counts = countItems(dataset);
   const splits = (['train', 'val', 'test'] as const).filter((split) => counts[split]);
-  const totals = splits.map((split) => Object.values(counts[split] ?? {}).reduce((a, b) => a + b, 0));
-  const layout = dataset.layout === 'split-folders' ? 'split folders' : 'one folder per class';
   return (
     <section className="panel" aria-label="Dataset summary">
       <h2>
         {dataset.name || 'Dataset'}: {dataset.classes.length} classes, {dataset.items.length} images
       </h2>
-      <p className="muted">
-        Layout: {layout}.{' '}
-        {dataset.layout === 'class-folders' || !counts.val ? 'Validation images were held out from training at random, per class.' : ''}
-      </p>
+      <LayoutChooser />
+      {heldOut(dataset.items) && <p className="muted">Validation images were held out from training at random, per class.</p>}
       <div className="dataset-overview">
-      <table className="counts" data-testid="class-counts">
-        <thead>
-          <tr>
-            <th>Class</th>
-            {splits.map((split) => (
-              <th key={split}>{SPLIT_LABELS[split]}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {dataset.classes.map((name) => (
-            <tr key={name}>
-              <td>{name}</td>
-              {splits.map((split) => (
-                <td key={split} data-testid={`count-${split}-${name}`}>
-                  {counts[split]?.[name] ?? 0}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th>Total</th>
-            {splits.map((split, i) => (
-              <th key={split} data-testid={`total-${split}`}>
-                {totals[i]}
-              </th>
-            ))}
-          </tr>
-        </tfoot>
-      </table>
-      <ClassDistribution classes={dataset.classes} counts={counts} />
+        <ClassCountsTable classes={dataset.classes} counts={counts} splits={splits} renameDisabled={running} />
+        <ClassDistribution classes={dataset.classes} counts={counts} />
       </div>
-      <SampleBatch />
-      {dataset.skipped.length > 0 && (
-        <details className="skipped">
-          <summary data-testid="skipped-count">{dataset.skipped.length} files skipped</summary>
-          <ul>
-            {dataset.skipped.map((s) => (
-              <li key={s.file}>
-                <code>{s.file}</code>: {s.reason}
-              </li>
-            ))}
-          </ul>
-        </details>
+      {scan ? (
+        <p className="scan-status" data-testid="scan-done">
+          Every image checked: {scan.hashes.size} decoded
+          {scan.failed.size > 0 ? `, ${scan.failed.size} could not be decoded (listed with the skipped files)` : ''}.
+        </p>
+      ) : (
+        !scanning && <p className="muted scan-status">The images have not been checked (the check was cancelled).</p>
       )}
+      <DatasetNotes notes={dataset.notes ?? []} />
+      <ClassWeightsNote dataset={dataset} />
+      <DuplicatesView />
+      <ClassSamples />
+      <SampleBatch />
+      <SkippedList skipped={dataset.skipped} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { sampleItems } from '../data/sample';
+import { previewFile } from './previewFile';
 import { Thumbnail } from './Thumbnail';
 import { useStudio } from './useStudio';
 
@@ -9,6 +10,7 @@ const SAMPLE_SIZE = 12;
 export function SampleBatch() {
   const dataset = useStudio((s) => s.dataset);
   const files = useStudio((s) => s.files);
+  const scan = useStudio((s) => s.scan);
   const sample = useMemo(() => (dataset ? sampleItems(dataset.items, 'train', SAMPLE_SIZE) : []), [dataset]);
   if (!dataset || sample.length === 0) return null;
   return (
@@ -16,7 +18,7 @@ export function SampleBatch() {
       <h3>A sample of the training images</h3>
       <div className="gallery">
         {sample.map((item) => (
-          <Thumbnail key={item.path} file={files[item.fileIndex] ?? null} path={item.path}>
+          <Thumbnail key={item.path} file={previewFile(scan, files, item.fileIndex)} path={item.path}>
             <strong className="label">{dataset.classes[item.classIndex]}</strong>
           </Thumbnail>
         ))}

@@ -12,6 +12,7 @@ const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'w
 /** Training settings, the Train/Stop button, progress and the backend in use. */
 export function TrainPanel() {
   const hasDataset = useStudio((s) => s.dataset !== null);
+  const checking = useStudio((s) => s.ingestTask !== null);
   const settings = useStudio((s) => s.settings);
   const backendPreference = useStudio((s) => s.backendPreference);
   const status = useStudio((s) => s.run.status);
@@ -97,7 +98,7 @@ export function TrainPanel() {
             </button>
           </>
         ) : (
-          <button type="button" className="primary" onClick={() => actions.train()} disabled={!hasDataset}>
+          <button type="button" className="primary" onClick={() => actions.train()} disabled={!hasDataset || checking}>
             Train
           </button>
         )}
