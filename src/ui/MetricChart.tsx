@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochMetrics } from '../engine/events';
 import type { BatchLossPoint } from '../state/progress';
@@ -21,7 +22,7 @@ const formatTick = (v: number): string => (Math.abs(v) >= 10 ? v.toFixed(0) : v.
  * Training and validation curves of one metric over epochs (x = epoch, ticks 0..epochs with a nice step),
  * the optional running batch loss behind them, and a dashed line where the training stage changes.
  */
-export function MetricChart({ title, history, trainKey, valKey, epochs, domain, batches }: MetricChartProps) {
+export const MetricChart = memo(function MetricChart({ title, history, trainKey, valKey, epochs, domain, batches }: MetricChartProps) {
   const lastEpoch = Math.max(epochs, history[history.length - 1]?.epoch ?? 1);
   const ticks = epochTicks(lastEpoch);
   const top = ticks[ticks.length - 1] ?? lastEpoch;
@@ -60,4 +61,4 @@ export function MetricChart({ title, history, trainKey, valKey, epochs, domain, 
       </ResponsiveContainer>
     </figure>
   );
-}
+});
