@@ -10,10 +10,11 @@ test('two-stage training through the UI: pause and resume, the stage boundary on
 
   // The smallest backbone keeps the test short; its top blocks fine-tune on WASM here.
   await page.getByLabel('Backbone').selectOption('mobilenet_v1_0.25_224');
+  // Before ticking two-stage: afterwards the stage-2 group has an Epochs field of its own.
+  await page.getByLabel('Epochs', { exact: true }).fill('4');
   await page.getByLabel('Two-stage: fine-tune the top blocks after the head').check();
   await page.getByText('Training options').click();
   const stage1 = page.getByRole('group', { name: /Stage 1/ });
-  await stage1.getByLabel('Epochs', { exact: true }).fill('4');
   await stage1.getByLabel('Early stopping').uncheck();
   await page.getByRole('group', { name: /Augmentation/ }).getByLabel('Augmented views per image').fill('1');
   const stage2 = page.getByRole('group', { name: /Stage 2/ });

@@ -22,7 +22,6 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
     <details className="advanced" data-testid="advanced-settings">
       <summary>Training options</summary>
       <FieldGroup title={scratch ? 'Training (the whole CNN, from scratch)' : 'Stage 1: the new head'}>
-        <NumberField label="Epochs" value={s.epochs} min={1} max={500} disabled={disabled} onChange={(epochs) => update({ epochs })} />
         <NumberField label="Batch size" value={s.batchSize} min={1} max={512} disabled={disabled} onChange={(batchSize) => update({ batchSize })} />
         <NumberField label="Learning rate" value={s.learningRate} min={1e-6} max={1} step={0.0001} disabled={disabled} onChange={(learningRate) => update({ learningRate })} />
         <SelectField label="Optimizer" value={s.optimizer} options={[['adam', 'Adam'], ['sgd', 'SGD + momentum']]} disabled={disabled} onChange={(optimizer) => update({ optimizer })} />
