@@ -9,7 +9,7 @@ import type { BatchMetrics, EpochMetrics } from './events';
 import { applyHead, createHead, headL2 } from './head';
 import type { TrainSettings } from './settings';
 import { tensorData, trainLoop } from './trainLoop';
-import type { TrainLoopArgs } from './trainLoop';
+import type { TrainLoopArgs, TrainLoopResult } from './trainLoop';
 
 /** The settings `trainHead` reads. */
 export type HeadTrainSettings = Pick<
@@ -58,20 +58,9 @@ export interface TrainHeadArgs {
 }
 
 /** What `trainHead` resolves with. The caller disposes `model`. */
-export interface TrainHeadResult {
+export interface TrainHeadResult extends TrainLoopResult {
+  /** The head, with the best epoch's weights when `restoredBest`. */
   readonly model: tf.LayersModel;
-  /** One entry per completed epoch (fewer than `epochs` when stopped). */
-  readonly history: EpochMetrics[];
-  /** The learning rate each history entry was trained with. */
-  readonly learningRates: number[];
-  /** True when the signal aborted training before the last epoch ended. */
-  readonly stopped: boolean;
-  /** Epoch (with offset) of the lowest validation loss, or null when no epoch completed. */
-  readonly bestEpoch: number | null;
-  /** True when the head's weights were set back to those of `bestEpoch` (or to the initial ones). */
-  readonly restoredBest: boolean;
-  /** True when early stopping ended training before the last epoch. */
-  readonly stoppedEarly: boolean;
 }
 
 /**

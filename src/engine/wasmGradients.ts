@@ -163,6 +163,31 @@ function depthwiseInfo(xShape: number[], filterShape: number[], attrs: Depthwise
   );
 }
 
+/**
+ * Calls `tap(xBase, dyBase, wBase)` for every (image, output position, filter tap) of a depthwise convolution
+ * whose input pixel lies inside the image: the offsets of the input pixel's channels, of the output
+ * position's channels and of the tap's filter row. The channel loops stay in the callers, where they are hot.
+ */
+function forEachDepthwiseTap(info: tf.backend_util.Conv2DInfo, tap: (xBase: number, dyBase: number, wBase: number) => void): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  for (let n = 0; n < batchSize; n++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const dyBase = ((n * outHeight + oy) * outWidth + ox) * outChannels;
+        for (let ky = 0; ky < filterHeight; ky++) {
+          const iy = oy * info.strideHeight - info.padInfo.top + ky * info.dilationHeight;
+          if (iy < 0 || iy >= inHeight) continue;
+          for (let kx = 0; kx < filterWidth; kx++) {
+            const ix = ox * info.strideWidth - info.padInfo.left + kx * info.dilationWidth;
+            if (ix < 0 || ix >= inWidth) continue;
+            tap(((n * inHeight + iy) * inWidth + ix) * inChannels, dyBase, (ky * filterWidth + kx) * outChannels);
+          }
+        }
+      }
+    }
+  }
+}
+
 /** dW[ky, kx, c, m] = sum over (n, oy, ox) of x[n, iy, ix, c] * dy[n, oy, ox, c * M + m]. */
 function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackendLike;
@@ -176,32 +201,17 @@ function depthwiseBackpropFilter(args: KernelArgs): TensorInfo {
   const out = backend.makeOutput(filterShape, 'float32');
   const dw = backend.typedArrayFromHeap(out) as Float32Array;
   dw.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const { inChannels, outChannels } = info;
   const mult = outChannels / inChannels;
-  for (let n = 0; n < batchSize; n++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let ox = 0; ox < outWidth; ox++) {
-        const dyBase = ((n * outHeight + oy) * outWidth + ox) * outChannels;
-        for (let ky = 0; ky < filterHeight; ky++) {
-          const iy = oy * info.strideHeight - info.padInfo.top + ky * info.dilationHeight;
-          if (iy < 0 || iy >= inHeight) continue;
-          for (let kx = 0; kx < filterWidth; kx++) {
-            const ix = ox * info.strideWidth - info.padInfo.left + kx * info.dilationWidth;
-            if (ix < 0 || ix >= inWidth) continue;
-            const xBase = ((n * inHeight + iy) * inWidth + ix) * inChannels;
-            const wBase = (ky * filterWidth + kx) * outChannels;
-            for (let c = 0; c < inChannels; c++) {
-              const xval = xv[xBase + c] as number;
-              for (let m = 0; m < mult; m++) {
-                const o = c * mult + m;
-                dw[wBase + o] = (dw[wBase + o] as number) + xval * (dyv[dyBase + o] as number);
-              }
-            }
-          }
-        }
+  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
+    for (let c = 0; c < inChannels; c++) {
+      const xval = xv[xBase + c] as number;
+      for (let m = 0; m < mult; m++) {
+        const o = c * mult + m;
+        dw[wBase + o] = (dw[wBase + o] as number) + xval * (dyv[dyBase + o] as number);
       }
     }
-  }
+  });
   return out;
 }
 
@@ -218,30 +228,15 @@ function depthwiseBackpropInput(args: KernelArgs): TensorInfo {
   const out = backend.makeOutput(inputShape, 'float32');
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const { inChannels, outChannels } = info;
   const mult = outChannels / inChannels;
-  for (let n = 0; n < batchSize; n++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let ox = 0; ox < outWidth; ox++) {
-        const dyBase = ((n * outHeight + oy) * outWidth + ox) * outChannels;
-        for (let ky = 0; ky < filterHeight; ky++) {
-          const iy = oy * info.strideHeight - info.padInfo.top + ky * info.dilationHeight;
-          if (iy < 0 || iy >= inHeight) continue;
-          for (let kx = 0; kx < filterWidth; kx++) {
-            const ix = ox * info.strideWidth - info.padInfo.left + kx * info.dilationWidth;
-            if (ix < 0 || ix >= inWidth) continue;
-            const xBase = ((n * inHeight + iy) * inWidth + ix) * inChannels;
-            const wBase = (ky * filterWidth + kx) * outChannels;
-            for (let c = 0; c < inChannels; c++) {
-              let sum = 0;
-              for (let m = 0; m < mult; m++) sum += (dyv[dyBase + c * mult + m] as number) * (wv[wBase + c * mult + m] as number);
-              dx[xBase + c] = (dx[xBase + c] as number) + sum;
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(info, (xBase, dyBase, wBase) => {
+    for (let c = 0; c < inChannels; c++) {
+      let sum = 0;
+      for (let m = 0; m < mult; m++) sum += (dyv[dyBase + c * mult + m] as number) * (wv[wBase + c * mult + m] as number);
+      dx[xBase + c] = (dx[xBase + c] as number) + sum;
     }
-  }
+  });
   return out;
 }
 
