@@ -245,9 +245,16 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   const trainMs = now() - trainStartMs;
   const fineTuneStartMs = now();
   const prepared = await deps.prepareFineTune?.();
+  // Stage 2 starts from stage 1's final head: it keeps its own weights only where they beat those.
+  const stage1 = stages[0];
+  const startEpoch = stage1?.restoredBest && stage1.bestEpoch !== null ? stage1.bestEpoch : history.at(-1)?.epoch;
+  const startLoss = history.find((m) => m.epoch === startEpoch)?.valLoss;
   const result = await fineTuneStage({
     split: split as BackboneSplit, head, featureSize: backbone.featureSize, caches, numClasses, settings, scratch,
     classWeights, epochOffset: history.length, deps, now, onBatch,
+    initialBest: startEpoch !== undefined && startLoss !== undefined && Number.isFinite(startLoss)
+      ? { epoch: startEpoch, valLoss: startLoss }
+      : undefined,
     onEpoch: (metrics, classifier) => {
       history.push(metrics);
       deps.onEvent({ type: 'epochEnd', ...metrics });

@@ -31,6 +31,8 @@ export interface FineTuneArgs {
   readonly classWeights: readonly number[] | null;
   /** Epochs of stage 1, so stage 2's epochs continue the numbering. */
   readonly epochOffset: number;
+  /** The epoch and validation loss of the weights stage 2 starts from: it must beat them to count as best. */
+  readonly initialBest?: { readonly epoch: number; readonly valLoss: number };
   readonly deps: { readonly signal?: AbortSignal; waitWhilePaused?(): Promise<void> };
   readonly now: () => number;
   onEpoch(metrics: EpochMetrics, classifier: CachedClassifier): void;
@@ -89,6 +91,9 @@ export async function fineTuneStage(args: FineTuneArgs): Promise<FineTuneResult>
       numClasses,
       forward: (x, step) => applyHead(head, split.top(x as tf.Tensor4D, step !== null), step),
       variables: [...split.variables, ...head.trainableWeights.map((w) => w.read() as tf.Variable)],
+      // Batch-norm moving statistics of the head: restored with the best epoch's weights.
+      state: head.nonTrainableWeights.map((w) => w.read() as tf.Variable),
+      initialBest: args.initialBest,
       regularizer: settings.l2 > 0 ? () => headL2(head, settings.l2) : undefined,
       classWeights: args.classWeights,
       settings: {

@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { AccuracyChart } from './AccuracyChart';
 import { LastEpoch } from './LastEpoch';
 import { LossChart } from './LossChart';
@@ -8,7 +9,8 @@ import { useStudio } from './useStudio';
  * subscribes to its own slice, so a batch event redraws the loss chart and nothing else.
  */
 export function TrainingCharts() {
-  const started = useStudio((s) => s.run.history.length > 0 || s.run.batchLosses.length > 0);
+  // Deferred: the charts' first (heavy) render happens in an interruptible, time-sliced render.
+  const started = useDeferredValue(useStudio((s) => s.run.history.length > 0 || s.run.batchLosses.length > 0));
   if (!started) return null;
   return (
     <section className="panel" aria-label="Training curves" data-testid="training-curves">
