@@ -17,6 +17,12 @@ test('two-stage training through the UI: pause and resume, the stage boundary on
   const stage1 = page.getByRole('group', { name: /Stage 1/ });
   await stage1.getByLabel('Early stopping').uncheck();
   await page.getByRole('group', { name: /Augmentation/ }).getByLabel('Augmented views per image').fill('1');
+  // The preview decodes training images in the worker pool as training will: the centre crop and the view.
+  const preview = page.getByTestId('augment-preview').getByTestId('augment-view');
+  await expect(preview).toHaveCount(6);
+  await expect(preview.and(page.locator('[data-drawn="true"]'))).toHaveCount(6);
+  const [centre, view] = await Promise.all([0, 1].map((i) => preview.nth(i).evaluate((c: HTMLCanvasElement) => c.toDataURL())));
+  expect(view).not.toBe(centre);
   const stage2 = page.getByRole('group', { name: /Stage 2/ });
   await stage2.getByLabel(/Blocks to unfreeze/).fill('1');
   await stage2.getByLabel('Epochs', { exact: true }).fill('2');

@@ -2,7 +2,9 @@
  * `npm run bench`: trains the built studio on real datasets in Chromium, exactly as a person would (choose the
  * folder, tick two-stage or not, Train, download report.json), and prints what each run measured, with the
  * longest main-thread task while it trained. Numbers, not assertions: targets live here, not in tests.
- * `BENCH_ONLY=rps` (or `hymenoptera`) runs one dataset; `BENCH_MODES=two-stage` one mode.
+ * `BENCH_ONLY=rps` (or `hymenoptera`) runs one dataset; `BENCH_MODES=two-stage` one mode. `BENCH_VIEWS`,
+ * `BENCH_BLOCKS` and `BENCH_FT_EPOCHS` set the augmented views, the blocks unfrozen and the stage-2 epochs
+ * through the UI (defaults: the studio's own).
  */
 import { readFile } from 'node:fs/promises';
 import { test } from '@playwright/test';
@@ -66,6 +68,11 @@ for (const name of DATASETS) {
       // Let the dataset scan finish first, so the long tasks measured are training's alone.
       await page.getByTestId('scan-done').waitFor({ timeout: 5 * 60_000 });
       if (mode === 'two-stage') await page.getByLabel('Two-stage: fine-tune the top blocks after the head').check();
+      await page.getByText('Training options').click();
+      if (process.env.BENCH_VIEWS) await page.getByLabel('Augmented views per image').fill(process.env.BENCH_VIEWS);
+      const stage2 = page.getByRole('group', { name: /Stage 2/ });
+      if (mode === 'two-stage' && process.env.BENCH_BLOCKS) await stage2.getByLabel(/Blocks to unfreeze/).fill(process.env.BENCH_BLOCKS);
+      if (mode === 'two-stage' && process.env.BENCH_FT_EPOCHS) await stage2.getByLabel('Epochs', { exact: true }).fill(process.env.BENCH_FT_EPOCHS);
       const longTasks = await watchLongTasks(page);
       await page.getByRole('button', { name: 'Train', exact: true }).click();
       await page.getByTestId('results').waitFor({ timeout: 39 * 60_000 });

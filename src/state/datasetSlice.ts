@@ -5,6 +5,7 @@
  */
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import type { Dataset, DatasetItem } from '../core/types';
+import type { AugmentParams } from '../data/augment';
 import type { DuplicateReport } from '../data/duplicates';
 import { createImagePool } from '../data/imagePool';
 import type { ImagePool } from '../data/imagePool';
@@ -45,6 +46,8 @@ export interface DatasetSlice {
   renameClass(index: number, name: string): void;
   /** Cancels unzipping or scanning; the dataset stays as listed, unscanned. */
   cancelIngest(): void;
+  /** Decodes file `fileIndex` as the training worker would, with `params` (null: the centre crop), in the pool. */
+  decodeView(fileIndex: number, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
 }
 
 /** What the slice needs from the rest of the store. */
@@ -166,6 +169,13 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
 
     cancelIngest() {
       controller?.abort();
+    },
+
+    decodeView(fileIndex, sizePx, params) {
+      const file = get().files[fileIndex];
+      if (!file) return Promise.reject(new Error('file is no longer available'));
+      pool ??= createPool();
+      return pool.decode(file, sizePx, params ?? undefined);
     },
   };
   return slice;

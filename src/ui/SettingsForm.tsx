@@ -1,5 +1,6 @@
 import type { ClassWeighting, LearningRateSchedule, TrainSettings } from '../engine/settings';
 import { getBackboneEntry } from '../engine/catalog';
+import { AugmentPreview } from './AugmentPreview';
 import { CheckboxField, FieldGroup, NumberField, SelectField } from './Fields';
 import { studioActions, useStudio } from './useStudio';
 
@@ -47,6 +48,7 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
         <NumberField label="Contrast (±)" value={s.augment.contrast} min={0} max={0.9} step={0.05} disabled={disabled} onChange={(contrast) => augment({ contrast })} />
         <NumberField label="Saturation (±)" value={s.augment.saturation} min={0} max={0.9} step={0.05} disabled={disabled} onChange={(saturation) => augment({ saturation })} />
       </FieldGroup>
+      <AugmentPreview />
       {!scratch && (
         <FieldGroup title="Stage 2: fine-tune the top of the backbone">
           <CheckboxField
