@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../core/rng';
 import type { BatchMetrics, EpochMetrics } from './events';
 import { balancedClassWeights } from './classWeights';
+import { gaussianBlobs } from './testing/blobs';
+import type { Blobs } from './testing/blobs';
 import { trainHead } from './trainHead';
 import type { HeadTrainSettings } from './trainHead';
 
@@ -13,20 +14,8 @@ beforeAll(async () => {
 const DIM = 8;
 const CLASSES = 3;
 
-/** Three Gaussian blobs in 8-d, centres 3 apart on their own axis, unit noise (Box-Muller, seeded). */
-function blobs(perClass: number, seed: number): { x: number[][]; y: number[] } {
-  const rng = createRng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let c = 0; c < CLASSES; c++) {
-    for (let i = 0; i < perClass; i++) {
-      x.push(Array.from({ length: DIM }, (_, d) => (d === c ? 3 : 0) + gauss()));
-      y.push(c);
-    }
-  }
-  return { x, y };
-}
+/** Three Gaussian blobs in 8-d (see `gaussianBlobs`). */
+const blobs = (perClass: number, seed: number): Blobs => gaussianBlobs({ perClass, seed, dim: DIM, classes: CLASSES });
 
 const SETTINGS: HeadTrainSettings = {
   epochs: 8,

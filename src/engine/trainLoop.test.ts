@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../core/rng';
 import type { BatchMetrics, EpochMetrics } from './events';
 import { learningRateAt } from './optimizer';
+import { gaussianBlobs } from './testing/blobs';
+import type { Blobs } from './testing/blobs';
 import { tensorData, trainLoop } from './trainLoop';
 import type { LoopSettings, TrainLoopArgs, TrainLoopResult } from './trainLoop';
 
@@ -13,25 +15,9 @@ beforeAll(async () => {
 const DIM = 4;
 const CLASSES = 3;
 
-interface Blobs {
-  readonly x: number[][];
-  readonly y: number[];
-}
-
-/** Three Gaussian blobs, centres 3 apart on their own axis, unit noise (seeded); `shift` relabels them. */
-function blobs(perClass: number, seed: number, shift = 0): Blobs {
-  const rng = createRng(seed);
-  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const x: number[][] = [];
-  const y: number[] = [];
-  for (let c = 0; c < CLASSES; c++) {
-    for (let i = 0; i < perClass; i++) {
-      x.push(Array.from({ length: DIM }, (_, d) => (d === c ? 3 : 0) + gauss()));
-      y.push((c + shift) % CLASSES);
-    }
-  }
-  return { x, y };
-}
+/** Three Gaussian blobs in 4-d (see `gaussianBlobs`); `shift` relabels them. */
+const blobs = (perClass: number, seed: number, shift = 0): Blobs =>
+  gaussianBlobs({ perClass, seed, dim: DIM, classes: CLASSES, shift });
 
 /** A linear softmax classifier on raw variables: W [DIM, CLASSES], b [CLASSES], seeded in [-0.5, 0.5). */
 interface Linear {
