@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, f1Score, predictClasses } from './evaluate';
+import { evaluate, f1Score } from './evaluate';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -67,26 +67,5 @@ describe('evaluate', () => {
   it('rejects mismatched lengths and out-of-range classes', () => {
     expect(() => evaluate('val', classes, [0, 1], [0])).toThrow(/2 labels but 1 predictions/);
     expect(() => evaluate('val', classes, [0, 3], [0, 1])).toThrow(/yTrue\[1\] = 3/);
-  });
-});
-
-describe('predictClasses', () => {
-  it('returns argmax and max probability per row without leaking tensors', () => {
-    // A softmax layer over fixed logits: rows favour class 2, 0 and 1.
-    const model = tf.sequential({ layers: [tf.layers.softmax({ inputShape: [3] })] });
-    const x = tf.tensor2d([
-      [0, 1, 3],
-      [2, 0, 0],
-      [0, 5, 1],
-    ]);
-    const before = tf.memory().numTensors;
-    const { predicted, confidence } = predictClasses(model, x);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(Array.from(predicted)).toEqual([2, 0, 1]);
-    const row0 = Math.exp(3) / (1 + Math.exp(1) + Math.exp(3));
-    expect(confidence[0]).toBeCloseTo(row0, 5);
-    expect(confidence[1]).toBeCloseTo(Math.exp(2) / (Math.exp(2) + 2), 5);
-    x.dispose();
-    model.dispose();
   });
 });

@@ -1,8 +1,7 @@
 /**
  * Classification metrics (confusion matrix, accuracy, per-class precision / recall / F1, macro and weighted
- * averages) and the head's predictions that feed them. `evaluate` is plain arithmetic on class indices.
+ * averages). Plain arithmetic on class indices; `heldOut.ts` turns a model's outputs into them.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { SplitName } from '../core/types';
 import type { AveragedMetrics, ClassMetrics, Evaluation } from './report';
 
@@ -55,29 +54,6 @@ export function evaluate(
 export function f1Score(precision: number | null, recall: number | null): number | null {
   if (precision === null || recall === null) return null;
   return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-}
-
-/**
- * Runs the head on `x` ([n, featureSize] float32, not disposed) in inference mode.
- * Returns, per row, the argmax class and its probability (n entries each); no tensors are left behind.
- */
-export function predictClasses(
-  model: tf.LayersModel,
-  x: tf.Tensor2D,
-): { predicted: Int32Array; confidence: Float32Array } {
-  const [classes, probs] = tf.tidy((): tf.Tensor[] => {
-    const out = model.predict(x) as tf.Tensor2D;
-    return [tf.argMax(out, 1), tf.max(out, 1)];
-  });
-  try {
-    return {
-      predicted: Int32Array.from((classes as tf.Tensor).dataSync()),
-      confidence: Float32Array.from((probs as tf.Tensor).dataSync()),
-    };
-  } finally {
-    classes?.dispose();
-    probs?.dispose();
-  }
 }
 
 function average(perClass: readonly ClassMetrics[], weightOf: (m: ClassMetrics) => number): AveragedMetrics {

@@ -12,7 +12,7 @@ import { loadBackbone } from './backbones';
 import type { Backbone, BackboneSplit } from './backbones';
 import { getBackboneEntry } from './catalog';
 import type { BackboneSource } from './catalog';
-import { activationBytes, resolveFineTuneBlocks, topFeatures } from './finetune';
+import { resolveFineTuneBlocks } from './finetune';
 import { fileIOHandler } from './testing/fileModelIO';
 import { registerWasmGradientKernels } from './wasmGradients';
 
@@ -282,28 +282,6 @@ describe('split life cycle and helpers', () => {
     const wrong = tf.zeros([1, 14, 14, 128]) as tf.Tensor4D;
     expect(() => split.top(wrong, false)).toThrow(/\[n, 7, 7, 256\]/);
     wrong.dispose();
-    split.dispose();
-  });
-
-  it('activationBytes: float32 rows of the cut shape', () => {
-    const split = backbone.split(2);
-    expect(split.activationShape).toEqual([14, 14, 128]);
-    expect(activationBytes(split, 100)).toBe(100 * 14 * 14 * 128 * 4);
-    split.dispose();
-  });
-
-  it('topFeatures: batched inference through the top equals the features of the frozen pass', () => {
-    const split = backbone.split(1);
-    const x = pixels(3, 4);
-    const { activations, features } = split.embedWithActivations(x);
-    const before = tf.memory().numTensors;
-    const rows = topFeatures(split, activations.dataSync() as Float32Array, 2);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(rows).toHaveLength(3 * 256);
-    const expected = features.dataSync();
-    expect(Math.max(...rows.map((v, i) => Math.abs(v - (expected[i] ?? NaN))))).toBeLessThan(1e-4);
-    expect(() => topFeatures(split, new Float32Array(10), 2)).toThrow(/whole rows/);
-    tf.dispose([x, activations, features]);
     split.dispose();
   });
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError } from '../core/errors';
-import type { Backbone, BackboneSplit } from './backbones';
+import type { Backbone } from './backbones';
 
 type Layer = tf.layers.Layer;
 
@@ -239,11 +239,6 @@ export function cutGraphModel(model: tf.GraphModel, cutNode: string, featureNode
   };
 }
 
-/** Bytes of float32 activations cached for `images` images (or augmented views) at the split's cut. */
-export function activationBytes(split: Pick<BackboneSplit, 'activationShape'>, images: number): number {
-  return images * split.activationShape.reduce((a, b) => a * b, 1) * Float32Array.BYTES_PER_ELEMENT;
-}
-
 /**
  * The number of blocks stage 2 unfreezes: `requested`, or the catalog's default when null. Throws a
  * `UserFacingError` when this backbone (or the copy that was loaded) cannot be fine-tuned, or `requested` is
@@ -265,26 +260,3 @@ export function resolveFineTuneBlocks(backbone: Backbone, requested: number | nu
   return blocks;
 }
 
-/**
- * Features of cached activations through the split's top in inference mode, `batchSize` rows at a time:
- * `activations` holds `rows` row-major [h, w, c] rows; returns `[rows * featureSize]`. Used after stage 2 to
- * re-embed held-out (and training) rows with the fine-tuned top. Leaves no tensors behind.
- */
-export function topFeatures(split: BackboneSplit, activations: Float32Array, batchSize: number): Float32Array {
-  const rowLength = split.activationShape.reduce((a, b) => a * b, 1);
-  const rows = activations.length / rowLength;
-  if (!Number.isInteger(rows)) throw new Error(`topFeatures: ${activations.length} values are not whole rows of ${rowLength}`);
-  if (!(batchSize >= 1)) throw new Error(`topFeatures: batchSize must be >= 1, got ${batchSize}`);
-  let out: Float32Array | null = null;
-  for (let start = 0; start < rows; start += batchSize) {
-    const n = Math.min(batchSize, rows - start);
-    const features = tf.tidy(() => {
-      const a = tf.tensor4d(activations.subarray(start * rowLength, (start + n) * rowLength), [n, ...split.activationShape] as [number, number, number, number]);
-      return split.top(a, false).dataSync() as Float32Array;
-    });
-    const featureSize = features.length / n;
-    out ??= new Float32Array(rows * featureSize);
-    out.set(features, start * featureSize);
-  }
-  return out ?? new Float32Array(0);
-}
