@@ -10,7 +10,7 @@ import type { DuplicateReport } from '../data/duplicates';
 import { createImagePool } from '../data/imagePool';
 import type { ImagePool } from '../data/imagePool';
 import { AUTO_INGEST, applyScan, buildFromFiles, expandArchives, readLabelTexts, renameClass, scanDataset } from './ingestFlow';
-import type { IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
+import type { BuiltDataset, IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
 
 /** A long ingest step under way. */
 export interface IngestTask {
@@ -74,6 +74,8 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
   let pool: ImagePool | null = null;
   let controller: AbortController | null = null;
   let name: string | undefined;
+  /** The dataset as listed (before the scan folded in), so toggling duplicates need not read the files again. */
+  let listed: BuiltDataset | null = null;
 
   const withDataset = (dataset: Dataset): Partial<DatasetSlice> => ({
     dataset, itemsByPath: new Map(dataset.items.map((it) => [it.path, it])),
@@ -82,7 +84,8 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
   /** Builds the dataset from the current sources and options, then scans it. */
   const rebuild = async (startMs: number): Promise<void> => {
     const { sources, labelTexts, ingestOptions } = get();
-    const { dataset: built, studioMadeValidation } = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+    listed = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+    const { dataset: built, studioMadeValidation } = listed;
     set({ ...withDataset(built), scan: null, duplicates: null, ingestError: null, ingestMs: performance.now() - startMs });
     host.onDatasetChanged();
     controller = new AbortController();
@@ -147,11 +150,11 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
 
     setDropDuplicates(drop) {
       set({ dropDuplicates: drop });
-      const { scan, sources, labelTexts, ingestOptions } = get();
-      if (!scan || host.isTraining()) return;
-      const built = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
-      const renamed = { ...built.dataset, classes: get().dataset?.classes ?? built.dataset.classes };
-      const scanned = applyScan(renamed, sources, scan, { dropDuplicates: drop, studioMadeValidation: built.studioMadeValidation });
+      const { scan, sources } = get();
+      if (!scan || !listed || host.isTraining()) return;
+      // The classes as the user may have renamed them.
+      const renamed = { ...listed.dataset, classes: get().dataset?.classes ?? listed.dataset.classes };
+      const scanned = applyScan(renamed, sources, scan, { dropDuplicates: drop, studioMadeValidation: listed.studioMadeValidation });
       set({ ...withDataset(scanned.dataset), duplicates: scanned.duplicates });
       host.onDatasetChanged();
     },
