@@ -37,6 +37,12 @@ export interface Backbone {
    * weights above the cut: they stay fine-tuned after the split is disposed (`embed` then uses them).
    */
   split(blocks: number): BackboneSplit;
+  /**
+   * The LayersModel from the network's input (in `scaling`'s range) to the feature layer's raw output
+   * (pooled by the caller when it is [n, h, w, c]), sharing the backbone's weights: what `fuseClassifier`
+   * builds an exportable classifier from. null for a GraphModel backbone.
+   */
+  readonly classifierBase: { readonly model: tf.LayersModel; readonly scaling: InputScaling } | null;
   /** Frees the model's weights (disposing a live split first). The backbone must not be used afterwards. */
   dispose(): void;
 }
@@ -175,7 +181,8 @@ function layersBackbone(
   checkFeatureSize(entry, output.shape[output.shape.length - 1] ?? null);
   freezeAll(model);
   const cutter: Cutter = { has: (name) => hasLayer(model, name), cut: (name) => cutLayersModel(model, name, layerName) };
-  return makeBackbone(entry, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor, cutter);
+  const base = { model: featureModel, scaling };
+  return makeBackbone(entry, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor, cutter, base);
 }
 
 function graphBackbone(
@@ -196,7 +203,7 @@ function graphBackbone(
   const probeSize = tf.tidy(() => toFeatures(run(tf.zeros([1, size, size, 3]))).shape[1]);
   checkFeatureSize(entry, probeSize);
   const cutter: Cutter = { has: (name) => hasNode(model, name), cut: (name) => cutGraphModel(model, name, node, size) };
-  return makeBackbone(entry, sourceUrl, scaling, model, run, cutter);
+  return makeBackbone(entry, sourceUrl, scaling, model, run, cutter, null);
 }
 
 function makeBackbone(
@@ -206,6 +213,7 @@ function makeBackbone(
   model: { dispose(): void },
   forward: (x: tf.Tensor4D) => tf.Tensor,
   cutter: Cutter,
+  classifierBase: Backbone['classifierBase'],
 ): Backbone {
   const cutPoints = entry.fineTune?.cutPoints ?? [];
   const missing = cutPoints.findIndex((name) => !cutter.has(name));
@@ -224,6 +232,7 @@ function makeBackbone(
       });
     },
     fineTuneBlocks,
+    classifierBase,
     split(blocks: number): BackboneSplit {
       if (fineTuneBlocks === 0) {
         throw new Error(

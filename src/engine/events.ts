@@ -1,3 +1,4 @@
+import type { ClassifierModel } from './classifierModel';
 import type { Evaluation, Prediction, StudioReport } from './report';
 
 /** Which part of a run a `progress` event counts. */
@@ -78,7 +79,11 @@ export type TrainEvent =
       readonly predictions: readonly Prediction[];
     }
   | ({ readonly type: 'epochEnd' } & EpochMetrics)
-  | { readonly type: 'done'; readonly report: StudioReport }
+  /**
+   * The run's result: the report, and the trained classifier (backbone and head fused, serialised) for
+   * export, prediction and the webcam; `model` is null when the backbone cannot be fused (`modelNote` says why).
+   */
+  | { readonly type: 'done'; readonly report: StudioReport; readonly model: ClassifierModel | null; readonly modelNote?: string }
   | { readonly type: 'stopped'; readonly reason: string }
   | { readonly type: 'error'; readonly message: string };
 

@@ -9,6 +9,8 @@ import type { AugmentParams } from '../data/augment';
 import { loadBackbone } from './backbones';
 import type { BackboneSource } from './catalog';
 import type { TrainEvent } from './events';
+import { classifyPixels, loadClassifier } from './classifierModel';
+import type { StudioReport } from './report';
 import { runTraining } from './run';
 import type { RunDeps } from './run';
 import { DEFAULT_SETTINGS } from './settings';
@@ -88,6 +90,34 @@ function deps(events: TrainEvent[], overrides: Partial<RunDeps> = {}): RunDeps {
 
 const TERMINAL = new Set(['done', 'stopped', 'error']);
 
+/**
+ * The `done` event's fused model, loaded as a LayersModel and fed the held-out photos as pixels, predicts
+ * what the run reported for each of them: the same class, the same confidence (float error aside). This
+ * is the model export, prediction and the webcam use, so it must be the model the report describes.
+ */
+async function expectModelMatchesReport(events: readonly TrainEvent[], report: StudioReport | null): Promise<void> {
+  const done = events.at(-1);
+  if (done?.type !== 'done' || !report) throw new Error('the run did not end with done');
+  expect(done.model).not.toBeNull();
+  if (!done.model) return;
+  expect(done.model.labels).toEqual(dataset.classes);
+  const tensorsBefore = tf.memory().numTensors;
+  const model = await loadClassifier(done.model);
+  const size = done.model.imageSizePx;
+  for (const prediction of report.predictions) {
+    const item = dataset.items.find((i) => i.path === prediction.file) as DatasetItem;
+    const pixels = tf.tensor4d(await readJpeg(item, size), [1, size, size, 3], 'int32');
+    const probabilities = classifyPixels(model, pixels);
+    const scores = Array.from(probabilities.dataSync());
+    tf.dispose([pixels, probabilities]);
+    const best = scores.indexOf(Math.max(...scores));
+    expect(dataset.classes[best]).toBe(prediction.predictedClass);
+    expect(Math.abs((scores[best] as number) - prediction.confidence)).toBeLessThan(1e-4);
+  }
+  model.dispose();
+  expect(tf.memory().numTensors).toBe(tensorsBefore);
+}
+
 beforeAll(async () => {
   // WASM: the same backend the browser uses here, and fast enough to embed in a test.
   await tf.setBackend('wasm');
@@ -125,6 +155,7 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(report.stages).toEqual([{ stage: 1, epochs: 6, bestEpoch: expect.any(Number), restoredBest: false, stoppedEarly: false, backend: null }]);
     expect(report.plan).toMatchObject({ stage1Epochs: 6, stage2Epochs: 0, fineTune: null, viewsPerImage: 1 });
     expect(report.stoppedByUser).toBe(false);
+    await expectModelMatchesReport(events, report);
   });
 
   it('embeds augmented views of the training images only, the same views for the same seed', async () => {
@@ -281,6 +312,8 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(report?.evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(8);
     expect(report?.timings.fineTuneMs).toBeGreaterThan(0);
     expect(report?.cacheBytes).toBeGreaterThan((16 * 2 + 8) * 256 * 4);
+    // The fused model carries the fine-tuned top block.
+    await expectModelMatchesReport(events, report);
   });
 
   it('trains the scratch CNN whole, as its only stage', async () => {
@@ -298,6 +331,7 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(last?.type === 'error' ? last.message : last?.type).toBe('done');
     expect(report?.plan).toMatchObject({ stage1Epochs: 0, stage2Epochs: 2, fineTune: null });
     expect(report?.history.map((m) => m.stage)).toEqual([2, 2]);
+    await expectModelMatchesReport(events, report);
   });
 
   it('ends with one error event that names the URLs when the backbone cannot be loaded', async () => {

@@ -14,6 +14,8 @@ import type { Backbone, BackboneSplit } from './backbones';
 import { getBackboneEntry } from './catalog';
 import type { BackboneEntry } from './catalog';
 import { classCounts, resolveClassWeights } from './classWeights';
+import { saveClassifier } from './classifierModel';
+import type { ClassifierModel } from './classifierModel';
 import type { EpochMetrics, RunPlan, TrainEvent } from './events';
 import { extractAll } from './extract';
 import { resolveFineTuneBlocks } from './finetune';
@@ -64,8 +66,8 @@ export interface RunDeps {
  */
 export async function runTraining(request: RunRequest, deps: RunDeps): Promise<StudioReport | null> {
   try {
-    const report = await runPipeline(request, deps);
-    deps.onEvent({ type: 'done', report });
+    const { report, model, modelNote } = await runPipeline(request, deps);
+    deps.onEvent({ type: 'done', report, model, ...(modelNote ? { modelNote } : {}) });
     return report;
   } catch (error) {
     if (error instanceof CancelledError || deps.signal?.aborted) {
@@ -83,7 +85,14 @@ function fineTuneBlocks(backbone: Backbone, settings: TrainSettings): number {
   return settings.fineTune ? resolveFineTuneBlocks(backbone, settings.fineTuneBlocks) : 0;
 }
 
-async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioReport> {
+/** The report, and the trained classifier as one serialised LayersModel (null, with the reason, when it cannot be one). */
+interface RunOutcome {
+  readonly report: StudioReport;
+  readonly model: ClassifierModel | null;
+  readonly modelNote: string | null;
+}
+
+async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
   const { dataset, settings } = request;
   const now = deps.now ?? (() => performance.now());
   const startMs = now();
@@ -113,12 +122,20 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
     }
     const trained = await trainStages({ entry, backbone, split, dataset, settings, caches, deps, now });
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier);
-    trained.dispose();
+    let model: ClassifierModel | null = null;
+    let modelNote: string | null = null;
+    try {
+      model = await saveClassifier(backbone, trained.head, dataset.classes);
+    } catch (error) {
+      modelNote = errorMessage(error);
+    } finally {
+      trained.dispose();
+    }
     const rowsEmbedded = [...caches.values()].reduce((n, c) => n + c.rows.length, 0);
     const evaluation = heldOut.evaluations.find((e) => e.split === 'test') ?? heldOut.evaluations[0];
     if (!evaluation) throw new Error('internal: no evaluation');
     const images = [...caches.values()].flatMap((c) => c.rows.filter((r) => r.view === 0).map((r) => r.item));
-    return {
+    const report: StudioReport = {
       version: 1,
       backbone: entry.id,
       backend: request.backend,
@@ -145,6 +162,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<StudioRe
         heldOut.evaluations.map((e) => [e.split, listMistakes(heldOut.predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
       ),
     };
+    return { report, model, modelNote };
   } finally {
     split?.dispose();
     backbone.dispose();
@@ -172,6 +190,8 @@ interface Trained {
   readonly trainMs: number;
   readonly fineTuneMs: number;
   readonly fineTuneBackend: string | null;
+  /** The trained head (valid until `dispose`). */
+  readonly head: tf.LayersModel;
   /** Frees the head (the split is freed by the caller). */
   dispose(): void;
 }
@@ -238,7 +258,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
       const model = head;
       return {
         classifier: featureClassifier(model), plan, history, stages, stoppedByUser, trainMs: now() - trainStartMs,
-        fineTuneMs: 0, fineTuneBackend: null, dispose: () => model.dispose(),
+        fineTuneMs: 0, fineTuneBackend: null, head: model, dispose: () => model.dispose(),
       };
     }
   }
@@ -266,7 +286,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   stages.push({ ...result.summary, backend: prepared?.backend ?? null });
   return {
     classifier: result.classifier, plan, history, stages, stoppedByUser: result.stopped, trainMs,
-    fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, dispose: result.dispose,
+    fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, head: result.head, dispose: result.dispose,
   };
 }
 

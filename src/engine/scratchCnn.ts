@@ -69,6 +69,7 @@ export function createScratchBackbone(entry: BackboneEntry, seed: number): Backb
     sourceUrl: `scratch:${entry.id}?seed=${seed}`,
     featureSize: entry.featureSize,
     fineTuneBlocks: 1,
+    classifierBase: { model, scaling: 'zeroToOne' },
     embed: (pixels) => tf.tidy(() => features(scaleChecked(pixels, size, 'embed'), false)),
     split(blocks: number): BackboneSplit {
       if (blocks !== 1) throw new Error(`split: the from-scratch CNN has one block (the whole network), got ${blocks}`);

@@ -44,6 +44,8 @@ export interface FineTuneResult {
   readonly classifier: CachedClassifier;
   readonly summary: Omit<StageSummary, 'backend'>;
   readonly stopped: boolean;
+  /** The trained head (stage 1's, trained further, or the scratch CNN's new one); freed by `dispose`. */
+  readonly head: tf.LayersModel;
   /** Frees the head (the split belongs to the caller). */
   dispose(): void;
 }
@@ -113,6 +115,7 @@ export async function fineTuneStage(args: FineTuneArgs): Promise<FineTuneResult>
       classifier,
       summary: { stage: 2, epochs: result.history.length, bestEpoch: result.bestEpoch, restoredBest: result.restoredBest, stoppedEarly: result.stoppedEarly },
       stopped: result.stopped,
+      head,
       dispose: () => head.dispose(),
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 import type { SkippedFile } from '../core/types';
 import type { ImagePool } from '../data/imagePool';
 import type { BackendName } from '../engine/backend';
+import type { ClassifierModel } from '../engine/classifierModel';
 import type { BatchMetrics, EpochMetrics, RunPlan, RunStage, TrainEvent } from '../engine/events';
 import type { Evaluation, Prediction, StudioReport } from '../engine/report';
 import { DEFAULT_SETTINGS } from '../engine/settings';
@@ -74,6 +75,19 @@ export interface InterimResults {
   readonly predictions: readonly Prediction[];
 }
 
+/**
+ * The classifier the studio predicts with and exports: the last run's trained model, or one imported
+ * (an earlier export or a Teachable Machine export).
+ */
+export interface ActiveClassifier {
+  readonly model: ClassifierModel;
+  readonly origin: 'trained' | 'imported';
+  /** What to call it: the dataset's name, or the imported file's. */
+  readonly name: string;
+  /** The training report that came with it, when there is one. */
+  readonly report: StudioReport | null;
+}
+
 /** The whole studio: the dataset (see `DatasetSlice`), the settings, the run, and the actions. */
 export interface StudioState extends DatasetSlice {
   readonly settings: TrainSettings;
@@ -81,6 +95,12 @@ export interface StudioState extends DatasetSlice {
   /** null while loading; `unreachable` when the origin has no index. */
   readonly models: ModelsIndex | 'unreachable' | null;
   readonly run: RunState;
+  /** What prediction, the webcam and export use; null until a run finishes or a model is imported. */
+  readonly classifier: ActiveClassifier | null;
+  /** Why the last run gave no exportable model (a graph backbone), or null. */
+  readonly classifierNote: string | null;
+  /** Makes `classifier` the active one (an import); null clears it. */
+  setClassifier(classifier: ActiveClassifier | null): void;
   updateSettings(patch: Partial<TrainSettings>): void;
   setBackendPreference(preference: 'auto' | BackendName): void;
   loadModelsIndex(fetcher?: typeof fetch): Promise<void>;
@@ -176,6 +196,12 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
     backendPreference: 'auto',
     models: null,
     run: IDLE_RUN,
+    classifier: null,
+    classifierNote: null,
+
+    setClassifier(classifier) {
+      set({ classifier, classifierNote: null });
+    },
 
     updateSettings(patch) {
       set({ settings: { ...get().settings, ...patch } });
@@ -204,7 +230,16 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
       set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs } });
       handle = startWorker(
         { type: 'start', dataset, files, settings, ingestMs, backend: backendPreference },
-        (event) => set({ run: applyTrainEvent(get().run, event) }),
+        (event) => {
+          set({ run: applyTrainEvent(get().run, event) });
+          if (event.type === 'done') {
+            set(
+              event.model
+                ? { classifier: { model: event.model, origin: 'trained', name: dataset.name, report: event.report }, classifierNote: null }
+                : { classifierNote: event.modelNote ?? 'this run gave no exportable model' },
+            );
+          }
+        },
       );
     },
 
