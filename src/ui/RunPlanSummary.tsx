@@ -1,8 +1,9 @@
+import { formatBytes } from '../engine/memoryPlan';
 import { useStudio } from './useStudio';
 
 const NO_CLASSES: readonly string[] = [];
 
-/** What the run decided: stages and epochs, views per image, the blocks fine-tuned, and the class weights. */
+/** What the run decided: stages and epochs, views per image, the memory it needs, the blocks fine-tuned, and the class weights. */
 export function RunPlanSummary() {
   const plan = useStudio((s) => s.run.plan);
   const classes = useStudio((s) => s.dataset?.classes ?? NO_CLASSES);
@@ -18,6 +19,13 @@ export function RunPlanSummary() {
             : ''}
         . {plan.viewsPerImage} view(s) per training image.
       </p>
+      {/* Reports made before memory plans existed have none. */}
+      {plan.memory && (
+        <p data-testid="memory-plan" className={plan.memory.note ? 'note warning' : undefined}>
+          Memory: about {formatBytes(plan.memory.estimatedBytes)} of the {formatBytes(plan.memory.budgetBytes)} this device can give a run.
+          {plan.memory.note && <> {plan.memory.note}</>}
+        </p>
+      )}
       <p data-testid="class-weights">
         Class weights {plan.classWeightsReason}
         {plan.classWeights && (
