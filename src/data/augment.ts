@@ -6,7 +6,10 @@ import type { Rng } from '../core/rng';
 
 /** The augmentation options, each visible in the UI. */
 export interface AugmentSettings {
-  /** Random resized crop: the crop's area is drawn in [cropScaleMin, 1] of the image's centre square... */
+  /**
+   * Random resized crop: the crop's area is drawn in [cropScaleMin, 1] of the image's fitted square (the
+   * centre square, the letterboxed square or the squashed photo; see `PhotoFit`)...
+   */
   readonly randomCrop: boolean;
   /** ...with this smallest area fraction, in (0, 1]. */
   readonly cropScaleMin: number;
@@ -29,7 +32,12 @@ export const DEFAULT_AUGMENT: AugmentSettings = {
   saturation: 0.2,
 };
 
-/** A rectangle in fractions of the image's centre square: `x`, `y`, `width`, `height` all in [0, 1]. */
+/**
+ * A rectangle in fractions of the image's fitted square, `x`, `y`, `width`, `height` all in [0, 1]: of the
+ * centre square (fit `crop`), of the letterboxed square, pad bands included (`letterbox`), or of the whole
+ * photo (`squash`). The crop is drawn in the fitted frame, so it never reaches photo that the fit cut away,
+ * never distorts a letterboxed photo, and distorts a squashed one exactly as the fit does; see photoFit.ts.
+ */
 export interface CropBox {
   readonly x: number;
   readonly y: number;
@@ -38,15 +46,15 @@ export interface CropBox {
 }
 
 /**
- * One random view of an image, applied in this order when it is drawn: crop (of the centre square, then
+ * One random view of an image, applied in this order when it is drawn: crop (of the fitted square, then
  * resized to the full output square), horizontal flip, rotation about the centre, then the colour factors.
  */
 export interface AugmentParams {
-  /** Part of the centre square to keep; `{ x: 0, y: 0, width: 1, height: 1 }` keeps all of it. */
+  /** Part of the fitted square to keep; `{ x: 0, y: 0, width: 1, height: 1 }` keeps all of it. */
   readonly crop: CropBox;
   /** Mirror left to right. */
   readonly flip: boolean;
-  /** Rotation about the centre in degrees, clockwise on screen; exposed corners are white. */
+  /** Rotation about the centre in degrees, clockwise on screen; exposed corners are white (pad grey with `letterbox`). */
   readonly rotationDeg: number;
   /** CSS filter factors, 1 = unchanged: `brightness()`, `contrast()` and `saturate()`. */
   readonly brightness: number;
@@ -54,7 +62,7 @@ export interface AugmentParams {
   readonly saturation: number;
 }
 
-/** The view that changes nothing: the whole centre square, unflipped, unrotated, colours as they are. */
+/** The view that changes nothing: the whole fitted square, unflipped, unrotated, colours as they are. */
 export const IDENTITY_AUGMENT: AugmentParams = Object.freeze({
   crop: Object.freeze({ x: 0, y: 0, width: 1, height: 1 }),
   flip: false,

@@ -10,6 +10,8 @@ import {
   viewTransform,
 } from './decode';
 import type { Transform2d } from './decode';
+import { stubSoftware } from './testing/softwareCanvas';
+import type { FakeImage, Rgba } from './testing/softwareCanvas';
 
 describe('centerCropRect', () => {
   it('crops landscape, portrait and square images to the centred square', () => {
@@ -218,5 +220,121 @@ describe('decodeImageToRgb', () => {
     stubCanvas({ width: 8, height: 8, filterSupported: true, rgba: () => 255 });
     await expect(decodeImageToRgb(new Blob(['x']), 0)).rejects.toThrow(RangeError);
     await expect(decodeImageToRgb(new Blob(['x']), { sizePx: 2.5 })).rejects.toThrow(RangeError);
+  });
+});
+
+const RED: Rgba = [255, 0, 0, 255];
+const BLUE: Rgba = [0, 0, 255, 255];
+const GREEN: Rgba = [0, 255, 0, 255];
+const MAGENTA: Rgba = [255, 0, 255, 255];
+const CLEAR: Rgba = [0, 0, 0, 0];
+const PAD = [128, 128, 128];
+const WHITE = [255, 255, 255];
+
+/**
+ * A 30 x 40 (3:4) portrait: a 5-row green band at the top and a magenta one at the bottom; between them
+ * the left half red, the right half blue; optionally one transparent pixel at (14, 20).
+ */
+function portrait(withHole = false): FakeImage {
+  return {
+    width: 30,
+    height: 40,
+    pixel: (x, y) => {
+      if (withHole && x === 14 && y === 20) return CLEAR;
+      if (y < 5) return GREEN;
+      if (y >= 35) return MAGENTA;
+      return x < 15 ? RED : BLUE;
+    },
+    close: vi.fn(),
+  };
+}
+
+/** The RGB of pixel (x, y) of a `sizePx` square. */
+const at = (rgb: Uint8Array, sizePx: number, x: number, y: number): number[] => [...rgb.subarray((y * sizePx + x) * 3, (y * sizePx + x) * 3 + 3)];
+const row = (rgb: Uint8Array, sizePx: number, y: number): number[][] => Array.from({ length: sizePx }, (_, x) => at(rgb, sizePx, x, y));
+const column = (rgb: Uint8Array, sizePx: number, x: number): number[][] => Array.from({ length: sizePx }, (_, y) => at(rgb, sizePx, x, y));
+const colours = (pixels: number[][]): string[] => [...new Set(pixels.map((p) => p.join(',')))].sort();
+
+describe('decodeImageToRgb: photo fits on a 3:4 portrait', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const SIZE = 40;
+
+  it('crop (the default) keeps the centre square: the long side is cut, no green or magenta bands', async () => {
+    stubSoftware(portrait());
+    const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: SIZE, fit: 'crop' });
+    stubSoftware(portrait());
+    expect(await decodeImageToRgb(new Blob(['x']), SIZE)).toEqual(rgb);
+    const all = Array.from({ length: SIZE }, (_, y) => row(rgb, SIZE, y)).flat();
+    expect(colours(all)).toEqual(['0,0,255', '255,0,0']);
+    expect(column(rgb, SIZE, 0).every((p) => p.join() === '255,0,0')).toBe(true);
+    expect(column(rgb, SIZE, SIZE - 1).every((p) => p.join() === '0,0,255')).toBe(true);
+  });
+
+  it('squash keeps the whole photo, bands included, stretched to the square with no pad', async () => {
+    stubSoftware(portrait());
+    const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: SIZE, fit: 'squash' });
+    // 5 of 40 photo rows are green: 5 of 40 output rows; the red half is 20 of 40 columns.
+    for (let y = 0; y < 5; y++) expect(colours(row(rgb, SIZE, y))).toEqual(['0,255,0']);
+    for (let y = 35; y < 40; y++) expect(colours(row(rgb, SIZE, y))).toEqual(['255,0,255']);
+    expect(at(rgb, SIZE, 19, 20)).toEqual([255, 0, 0]);
+    expect(at(rgb, SIZE, 20, 20)).toEqual([0, 0, 255]);
+    expect(colours(Array.from({ length: SIZE }, (_, y) => row(rgb, SIZE, y)).flat())).not.toContain(PAD.join());
+  });
+
+  it('letterbox keeps the whole photo at its aspect, with grey pad bands left and right', async () => {
+    stubSoftware(portrait(true));
+    const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: SIZE, fit: 'letterbox' });
+    // The photo is 30 px wide on the 40 px square: 5 px bands each side, then the photo at scale 1.
+    for (const x of [0, 1, 2, 3, 4, 35, 36, 37, 38, 39]) expect(colours(column(rgb, SIZE, x))).toEqual([PAD.join()]);
+    for (let x = 5; x < 35; x++) {
+      expect(at(rgb, SIZE, x, 0)).toEqual([0, 255, 0]);
+      expect(at(rgb, SIZE, x, 39)).toEqual([255, 0, 255]);
+    }
+    expect(at(rgb, SIZE, 5, 20)).toEqual([255, 0, 0]);
+    expect(at(rgb, SIZE, 34, 20)).toEqual([0, 0, 255]);
+    // Transparency inside the photo is still white, not pad.
+    expect(at(rgb, SIZE, 5 + 14, 20)).toEqual(WHITE);
+  });
+
+  it('letterbox views: a crop into the band keeps it grey; a quarter turn moves the bands; exposed corners are pad', async () => {
+    const view = (params: Partial<AugmentParams>) => ({ sizePx: SIZE, fit: 'letterbox' as const, params: { ...IDENTITY_AUGMENT, ...params } });
+    stubSoftware(portrait());
+    // The left half of the frame, enlarged twice: a 10 px band, then the photo's red left half.
+    const left = await decodeImageToRgb(new Blob(['x']), view({ crop: { x: 0, y: 0, width: 0.5, height: 1 } }));
+    expect(colours(column(left, SIZE, 9))).toEqual([PAD.join()]);
+    expect(at(left, SIZE, 10, 20)).toEqual([255, 0, 0]);
+    stubSoftware(portrait());
+    const band = await decodeImageToRgb(new Blob(['x']), view({ crop: { x: 0, y: 0, width: 0.1, height: 0.1 } }));
+    expect(colours(Array.from({ length: SIZE }, (_, y) => row(band, SIZE, y)).flat())).toEqual([PAD.join()]);
+    stubSoftware(portrait());
+    const turned = await decodeImageToRgb(new Blob(['x']), view({ rotationDeg: 90 }));
+    for (const y of [0, 4, 35, 39]) expect(colours(row(turned, SIZE, y))).toEqual([PAD.join()]);
+    // Clockwise: the photo's top (green) is now on the right.
+    expect(at(turned, SIZE, 39, 20)).toEqual([0, 255, 0]);
+    stubSoftware(portrait());
+    const tilted = await decodeImageToRgb(new Blob(['x']), view({ rotationDeg: 30 }));
+    expect(at(tilted, SIZE, 0, 0)).toEqual(PAD);
+  });
+
+  it('crop and squash leave the corners a rotation exposes white, as before fits existed', async () => {
+    for (const fit of ['crop', 'squash'] as const) {
+      stubSoftware(portrait());
+      const rgb = await decodeImageToRgb(new Blob(['x']), { sizePx: SIZE, fit, params: { ...IDENTITY_AUGMENT, rotationDeg: 30 } });
+      expect(at(rgb, SIZE, 0, 0)).toEqual(WHITE);
+    }
+  });
+
+  it('rejects an unknown fit before decoding', async () => {
+    stubSoftware(portrait());
+    await expect(decodeImageToRgb(new Blob(['x']), { sizePx: SIZE, fit: 'stretch' as never })).rejects.toThrow(/photoFit/);
+  });
+});
+
+describe('rgbaToRgb over a background', () => {
+  it('composites translucent pixels over the given background, opaque ones unchanged', () => {
+    const rgba = new Uint8Array([10, 20, 30, 255, 0, 0, 0, 0, 200, 200, 200, 128]);
+    const background = new Uint8Array([1, 2, 3, 128, 128, 128, 0, 0, 0]);
+    expect([...rgbaToRgb(rgba, 3, background)]).toEqual([10, 20, 30, 128, 128, 128, 100, 100, 100]);
+    expect(() => rgbaToRgb(rgba, 3, new Uint8Array(6))).toThrow(RangeError);
   });
 });

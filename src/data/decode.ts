@@ -1,86 +1,54 @@
 /**
- * Image decoding to square RGB pixel buffers, optionally as one augmented view: pure helpers (tested in
+ * Image decoding to square RGB pixel buffers, optionally as one augmented view and with a choice of how a
+ * non-square photo is made square (`PhotoFit`: centre crop, letterbox or squash): pure helpers (tested in
  * Node) and the decoder itself, which uses only what a Worker has (`createImageBitmap`, `OffscreenCanvas`),
  * never `document`.
  */
 import { applyColorFactors, canvasFilter, IDENTITY_AUGMENT } from './augment';
-import type { AugmentParams, CropBox } from './augment';
+import type { AugmentParams } from './augment';
+import { checkPhotoFit, LETTERBOX_PAD_RGB, viewRects } from './photoFit';
+import type { DestRect, PhotoFit } from './photoFit';
 
-/** A square source rectangle in pixels: top-left corner (`sx`, `sy`) and side `size`. */
-export interface CropRect {
-  readonly sx: number;
-  readonly sy: number;
-  readonly size: number;
-}
+// The geometry lives in photoFit.ts; these names were first exported from here.
+export { centerCropRect, cropSourceRect } from './photoFit';
+export type { CropRect, SourceRect } from './photoFit';
 
 /** Message of the error thrown when the browser cannot decode a file. */
 export const DECODE_ERROR_MESSAGE = 'could not decode image (corrupt or unsupported format)';
 
 /**
- * The largest square centred in a `width` x `height` image (odd leftovers are dropped on the right/bottom).
- * @throws RangeError unless both sides are positive finite numbers.
- */
-export function centerCropRect(width: number, height: number): CropRect {
-  if (!(width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height))) {
-    throw new RangeError(`image size must be positive, got ${width}x${height}`);
-  }
-  const size = Math.min(width, height);
-  return { sx: Math.floor((width - size) / 2), sy: Math.floor((height - size) / 2), size };
-}
-
-/**
- * Drops the alpha channel of RGBA pixels by compositing them over white: each channel becomes
- * `round(a * c + (1 - a) * 255)` with `a = alpha / 255`, so opaque pixels keep their colour and fully
- * transparent ones turn white.
+ * Drops the alpha channel of RGBA pixels by compositing them over a background, white by default: each
+ * channel becomes `round(a * c + (1 - a) * bg)` with `a = alpha / 255`, so opaque pixels keep their colour and
+ * fully transparent ones take the background's.
  *
  * @param rgba interleaved RGBA bytes, at least `4 * pixelCount` long.
  * @param pixelCount how many pixels to convert; defaults to `floor(rgba.length / 4)`.
+ * @param background interleaved RGB bytes under each pixel, `3 * pixelCount` long; white when left out.
  * @returns interleaved RGB bytes, `3 * pixelCount` long.
- * @throws RangeError when `rgba` is shorter than `4 * pixelCount`.
+ * @throws RangeError when `rgba` is shorter than `4 * pixelCount` or `background` is not `3 * pixelCount` long.
  */
-export function rgbaToRgb(rgba: Uint8ClampedArray | Uint8Array, pixelCount = Math.floor(rgba.length / 4)): Uint8Array {
+export function rgbaToRgb(
+  rgba: Uint8ClampedArray | Uint8Array,
+  pixelCount = Math.floor(rgba.length / 4),
+  background?: Uint8Array,
+): Uint8Array {
   if (!Number.isInteger(pixelCount) || pixelCount < 0 || pixelCount * 4 > rgba.length) {
     throw new RangeError(`rgbaToRgb: ${pixelCount} pixels need ${pixelCount * 4} bytes, got ${rgba.length}`);
+  }
+  if (background && background.length !== pixelCount * 3) {
+    throw new RangeError(`rgbaToRgb: a background of ${pixelCount} pixels needs ${pixelCount * 3} bytes, got ${background.length}`);
   }
   const rgb = new Uint8Array(pixelCount * 3);
   for (let p = 0; p < pixelCount; p++) {
     const alpha = rgba[p * 4 + 3] ?? 255;
     for (let c = 0; c < 3; c++) {
       const value = rgba[p * 4 + c] ?? 0;
-      // Integer form of a*c + (1-a)*255 with a = alpha/255; exact for alpha 0 and 255.
-      rgb[p * 3 + c] = alpha === 255 ? value : Math.round((alpha * value + (255 - alpha) * 255) / 255);
+      const under = background ? (background[p * 3 + c] ?? 255) : 255;
+      // Integer form of a*c + (1-a)*bg with a = alpha/255; exact for alpha 0 and 255.
+      rgb[p * 3 + c] = alpha === 255 ? value : Math.round((alpha * value + (255 - alpha) * under) / 255);
     }
   }
   return rgb;
-}
-
-/** A source rectangle in pixels, any aspect: top-left corner (`sx`, `sy`), width `sw`, height `sh`. */
-export interface SourceRect {
-  readonly sx: number;
-  readonly sy: number;
-  readonly sw: number;
-  readonly sh: number;
-}
-
-/** Slack for crops whose fractions were computed in floating point (`x + width` may exceed 1 by an ulp). */
-const CROP_EPSILON = 1e-9;
-
-/**
- * The pixels of a `width` x `height` image that `crop` (fractions of its centre square, as in
- * `AugmentParams.crop`) selects. Coordinates may be fractional: `drawImage` samples sub-pixel rectangles.
- * @throws RangeError for a bad image size, or a crop that is empty or leaves the square.
- */
-export function cropSourceRect(width: number, height: number, crop: CropBox): SourceRect {
-  const square = centerCropRect(width, height);
-  const { x, y, width: w, height: h } = crop;
-  const inside = x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= 1 + CROP_EPSILON && y + h <= 1 + CROP_EPSILON;
-  if (!inside) throw new RangeError(`crop must lie inside the unit square, got ${JSON.stringify(crop)}`);
-  return {
-    sx: square.sx + x * square.size,
-    sy: square.sy + y * square.size,
-    sw: Math.min(w, 1 - x) * square.size,
-    sh: Math.min(h, 1 - y) * square.size,
-  };
 }
 
 /** A 2D affine transform as `setTransform(a, b, c, d, e, f)` takes it: x' = a x + c y + e, y' = b x + d y + f. */
@@ -106,66 +74,103 @@ function checkSizePx(sizePx: number): void {
   if (!(Number.isInteger(sizePx) && sizePx > 0)) throw new RangeError(`sizePx must be a positive integer, got ${sizePx}`);
 }
 
-/** What to draw: the output size and, optionally, the augmented view (default: the plain centre square). */
+/** What to draw: the output size, optionally the augmented view (default: the plain fitted square) and the fit. */
 export interface DecodeOptions {
   /** Output side in pixels, a positive integer. */
   readonly sizePx: number;
   readonly params?: AugmentParams;
+  /** How a non-square photo is made square (default `'crop'`, the centre square); see `PhotoFit`. */
+  readonly fit?: PhotoFit;
 }
 
 /**
- * Decodes an image file and returns its centre square, or the view `params` describes, resized to
- * `sizePx` x `sizePx`, as RGB bytes (`sizePx * sizePx * 3` long, row-major, values 0-255). EXIF orientation
- * is applied; transparency, and corners a rotation exposes, come out white; greyscale and palette images
- * come out as RGB. Runs in a Worker or a window (needs `createImageBitmap` and `OffscreenCanvas`).
+ * Decodes an image file and returns it made square by `fit` (the centre square by default), or the view
+ * `params` describes of that square, resized to `sizePx` x `sizePx`, as RGB bytes (`sizePx * sizePx * 3`
+ * long, row-major, values 0-255). EXIF orientation is applied; transparency, and corners a rotation
+ * exposes, come out white (grey `LETTERBOX_PAD_RGB` for exposed corners with `letterbox`, whose pad bands
+ * are that grey); greyscale and palette images come out as RGB. Runs in a Worker or a window (needs
+ * `createImageBitmap` and `OffscreenCanvas`). Training and prediction both decode through here, so a photo
+ * fed to a trained model should be decoded with the fit it was trained with.
  *
- * @param options `sizePx`, or `{ sizePx, params }` for an augmented view (see `AugmentParams`).
+ * @param options `sizePx`, or `{ sizePx, params, fit }` (see `AugmentParams`, `PhotoFit`).
  * @throws Error with `DECODE_ERROR_MESSAGE` when the file cannot be decoded, or a message naming what is
- *   missing when this environment cannot decode images at all; RangeError for a bad size or crop.
+ *   missing when this environment cannot decode images at all; RangeError for a bad size, crop or fit.
  */
 export async function decodeImageToRgb(blob: Blob, options: number | DecodeOptions): Promise<Uint8Array> {
-  const { sizePx, params = IDENTITY_AUGMENT } = typeof options === 'number' ? { sizePx: options } : options;
+  const { sizePx, params = IDENTITY_AUGMENT, fit } = typeof options === 'number' ? { sizePx: options } : options;
   checkSizePx(sizePx);
+  const photoFit = checkPhotoFit(fit);
   if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') {
     throw new Error('this environment cannot decode images (needs createImageBitmap and OffscreenCanvas)');
   }
   const bitmap = await openBitmap(blob);
   try {
-    return renderRgb(bitmap, sizePx, params);
+    return renderRgb(bitmap, sizePx, params, photoFit);
   } finally {
     bitmap.close();
   }
 }
 
+/** A 2D context on a new `sizePx` square `OffscreenCanvas`, set up to resize smoothly. */
+function squareContext(sizePx: number): OffscreenCanvasRenderingContext2D {
+  const context = new OffscreenCanvas(sizePx, sizePx).getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('could not create a 2D canvas to resize images');
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = 'high';
+  return context;
+}
+
 /**
  * Draws the view `params` describes of an open bitmap (or any image source with pixel `width` and
- * `height`) at `sizePx` x `sizePx` and returns it as RGB bytes, transparency and exposed corners white,
- * as `decodeImageToRgb` does. The caller keeps ownership of `source` (and closes it).
+ * `height`: an `ImageBitmap`, e.g. `createImageBitmap(video)` for a webcam frame, or an `OffscreenCanvas`)
+ * made square by `fit`, at `sizePx` x `sizePx`, and returns it as RGB bytes as `decodeImageToRgb` does. The
+ * caller keeps ownership of `source` (and closes it). For prediction on one picture, with the fit the model
+ * was trained with: `renderRgb(bitmap, 224, undefined, report.settings.photoFit)`.
  *
- * @throws RangeError for a bad size or crop; Error when no 2D canvas can be made.
+ * @throws RangeError for a bad size, crop or fit; Error when no 2D canvas can be made.
  */
 export function renderRgb(
   source: CanvasImageSource & { readonly width: number; readonly height: number },
   sizePx: number,
   params: AugmentParams = IDENTITY_AUGMENT,
+  fit: PhotoFit = 'crop',
 ): Uint8Array {
   checkSizePx(sizePx);
-  const canvas = new OffscreenCanvas(sizePx, sizePx);
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new Error('could not create a 2D canvas to resize images');
-  const { sx, sy, sw, sh } = cropSourceRect(source.width, source.height, params.crop);
-  // Drawn on a transparent canvas and composited on white afterwards, so transparent pixels and exposed
-  // corners both turn white, and the colour filter never tints that white.
+  const photoFit = checkPhotoFit(fit);
+  const { source: rect, dest, padded } = viewRects(source.width, source.height, params.crop, photoFit, sizePx);
+  const context = squareContext(sizePx);
+  // Drawn on a transparent canvas and composited on the background afterwards, so transparent pixels and
+  // exposed corners take the background's colour, and the colour filter never tints the background.
   const filter = canvasFilter(params);
   const filterInCanvas = typeof context.filter === 'string';
   if (filterInCanvas) context.filter = filter;
   context.setTransform(...viewTransform(sizePx, params));
-  context.imageSmoothingEnabled = true;
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(source, sx, sy, sw, sh, 0, 0, sizePx, sizePx);
+  if (rect && dest) context.drawImage(source, rect.sx, rect.sy, rect.sw, rect.sh, dest.dx, dest.dy, dest.dw, dest.dh);
   const rgba = context.getImageData(0, 0, sizePx, sizePx).data;
   if (!filterInCanvas && filter !== 'none') applyColorFactors(rgba, params);
-  return rgbaToRgb(rgba, sizePx * sizePx);
+  const pixelCount = sizePx * sizePx;
+  // Letterbox: the frame outside the photo is pad grey, and so are the corners a rotation exposes; under the
+  // photo the background stays white (transparency). Otherwise white everywhere, as before fits existed.
+  const needsPad = photoFit === 'letterbox' && (padded || params.rotationDeg !== 0);
+  return rgbaToRgb(rgba, pixelCount, needsPad ? letterboxBackground(sizePx, params, dest) : undefined);
+}
+
+/**
+ * The background of a letterboxed view, as RGB: pad grey everywhere except white where the photo lands
+ * (`dest`, under the same flip and rotation as the photo); no colour filter, so the pad is always exactly
+ * `LETTERBOX_PAD_RGB`.
+ */
+function letterboxBackground(sizePx: number, params: AugmentParams, dest: DestRect | null): Uint8Array {
+  const context = squareContext(sizePx);
+  const [r, g, b] = LETTERBOX_PAD_RGB;
+  context.fillStyle = `rgb(${r}, ${g}, ${b})`;
+  context.fillRect(0, 0, sizePx, sizePx);
+  if (dest) {
+    context.setTransform(...viewTransform(sizePx, params));
+    context.fillStyle = '#fff';
+    context.fillRect(dest.dx, dest.dy, dest.dw, dest.dh);
+  }
+  return rgbaToRgb(context.getImageData(0, 0, sizePx, sizePx).data, sizePx * sizePx);
 }
 
 /**

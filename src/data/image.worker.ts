@@ -14,7 +14,11 @@ async function answer(request: ImageRequest): Promise<void> {
   const { id } = request;
   try {
     if (request.type === IMAGE_REQUEST.decode) {
-      const result = await decodeImageToRgb(request.blob, { sizePx: request.sizePx, params: request.params });
+      const result = await decodeImageToRgb(request.blob, {
+        sizePx: request.sizePx,
+        params: request.params,
+        fit: request.fit,
+      });
       // The pixels move to the pool instead of being copied.
       reply({ id, ok: true, type: IMAGE_REQUEST.decode, result }, [result.buffer]);
     } else {

@@ -102,6 +102,27 @@ describe('createImagePool', () => {
     await expect(plain).rejects.toThrow('could not decode image (corrupt or unsupported format)');
   });
 
+  it('sends the fit with the options form, and aborts it by its signal', async () => {
+    const { pool, workers } = fakePool(1);
+    const blob = new Blob(['x']);
+    const controller = new AbortController();
+    const letterboxed = pool.decode(blob, { sizePx: 2, params: IDENTITY_AUGMENT, fit: 'letterbox' }, controller.signal);
+    const squashed = pool.decode(blob, { sizePx: 3, fit: 'squash' });
+    void pool.decode(blob, { sizePx: 4 }).catch(() => undefined);
+    expect(workers[0]?.sent).toEqual([
+      { id: 1, type: 'decode', blob, sizePx: 2, params: IDENTITY_AUGMENT, fit: 'letterbox' },
+      { id: 2, type: 'decode', blob, sizePx: 3, fit: 'squash' },
+    ]);
+    controller.abort();
+    await expect(letterboxed).rejects.toThrow(CancelledError);
+    const rgb = new Uint8Array(27);
+    workers[0]?.respond({ id: 2, ok: true, type: 'decode', result: rgb });
+    expect(await squashed).toBe(rgb);
+    // The third request (no fit: the worker's default) went out once a place was free.
+    expect(workers[0]?.sent.at(-1)).toEqual({ id: 3, type: 'decode', blob, sizePx: 4 });
+    pool.dispose();
+  });
+
   it('fails only the request whose file is bad', async () => {
     const { pool, workers } = fakePool(1);
     const good = pool.scan(new Blob(['a']));

@@ -6,6 +6,7 @@
  */
 import { CancelledError } from '../core/errors';
 import type { AugmentParams } from './augment';
+import type { DecodeOptions } from './decode';
 import { IMAGE_REQUEST, type ImageJob, type ImageRequest, type ImageResponse } from './imageProtocol';
 import type { ScanResult } from './scan';
 
@@ -27,6 +28,11 @@ export interface ImagePool {
    * aborts first or the pool is disposed.
    */
   decode(blob: Blob, sizePx: number, params?: AugmentParams, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * The same with every option of `decodeImageToRgb`: `{ sizePx, params, fit }` (`fit` makes a non-square
+   * photo square: centre crop, letterbox or squash; default crop).
+   */
+  decode(blob: Blob, options: DecodeOptions, signal?: AbortSignal): Promise<Uint8Array>;
   /**
    * Scans one file (see `scanImage`): a bad file resolves to `{ ok: false, reason }`. Rejects only when the
    * environment cannot scan at all, on `signal` abort or on dispose (`CancelledError`).
@@ -184,8 +190,13 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
 
   return {
     size,
-    decode: (blob, sizePx, params, signal) =>
-      submit({ type: IMAGE_REQUEST.decode, blob, sizePx, ...(params ? { params } : {}) }, signal) as Promise<Uint8Array>,
+    decode: (blob: Blob, size: number | DecodeOptions, paramsOrSignal?: AugmentParams | AbortSignal, maybeSignal?: AbortSignal) => {
+      const { sizePx, params, fit } = typeof size === 'number' ? { sizePx: size, params: paramsOrSignal as AugmentParams | undefined } : size;
+      const signal = typeof size === 'number' ? maybeSignal : (paramsOrSignal as AbortSignal | undefined);
+      // Left out rather than sent as undefined: the default view and fit are the worker's.
+      const job = { type: IMAGE_REQUEST.decode, blob, sizePx, ...(params ? { params } : {}), ...(fit ? { fit } : {}) };
+      return submit(job, signal) as Promise<Uint8Array>;
+    },
     scan: (blob, signal) => submit({ type: IMAGE_REQUEST.scan, blob }, signal) as Promise<ScanResult>,
     dispose: () => {
       if (disposed) return;

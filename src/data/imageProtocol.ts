@@ -4,18 +4,23 @@
  * may answer requests in any order.
  */
 import type { AugmentParams } from './augment';
+import type { PhotoFit } from './photoFit';
 import type { ScanResult } from './scan';
 
 export const IMAGE_REQUEST = { decode: 'decode', scan: 'scan' } as const;
 
 /** A request without its id, as the pool's callers describe it. */
 export type ImageJob =
-  /** Decode to `sizePx` x `sizePx` RGB, as the view `params` describes (default: the plain centre square). */
+  /**
+   * Decode to `sizePx` x `sizePx` RGB, made square by `fit` (default: the centre square), as the view `params`
+   * describes (default: the plain fitted square).
+   */
   | {
       readonly type: typeof IMAGE_REQUEST.decode;
       readonly blob: Blob;
       readonly sizePx: number;
       readonly params?: AugmentParams;
+      readonly fit?: PhotoFit;
     }
   /** Check and describe one file (see `scanImage`). */
   | { readonly type: typeof IMAGE_REQUEST.scan; readonly blob: Blob };

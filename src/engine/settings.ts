@@ -1,6 +1,8 @@
 /** Hyper-parameters of one training run. The engine reads these and nothing else (no DOM, no globals). */
 import type { AugmentSettings } from '../data/augment';
 import { DEFAULT_AUGMENT } from '../data/augment';
+import { DEFAULT_PHOTO_FIT } from '../data/photoFit';
+import type { PhotoFit } from '../data/photoFit';
 
 /** How the learning rate changes over the epochs of a stage. */
 export type LearningRateSchedule =
@@ -52,6 +54,13 @@ export interface TrainSettings {
    */
   readonly augmentViews: number;
   readonly augment: AugmentSettings;
+  /**
+   * How photos that are not square become the backbone's square input, for every image of every split and
+   * every augmented view (whose random crops are taken within the fitted square): `crop` the centre square,
+   * `letterbox` the whole photo scaled to fit and padded with mid grey, `squash` the whole photo resized
+   * ignoring its aspect. Checked by `checkPhotoFit` (src/data/photoFit.ts) when a run starts.
+   */
+  readonly photoFit: PhotoFit;
   /** Stage 2: fine-tune the top blocks of the backbone after stage 1. */
   readonly fineTune: boolean;
   /** Blocks unfrozen in stage 2, counted from the top; null takes the backbone's default. */
@@ -81,6 +90,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   embedBatchSize: 16,
   augmentViews: 2,
   augment: DEFAULT_AUGMENT,
+  photoFit: DEFAULT_PHOTO_FIT,
   fineTune: false,
   fineTuneBlocks: null,
   fineTuneEpochs: 5,

@@ -2,19 +2,36 @@ import { useEffect, useMemo, useRef } from 'react';
 import { createRng } from '../core/rng';
 import { sampleAugmentParams, viewSeed } from '../data/augment';
 import type { AugmentParams } from '../data/augment';
+import { decodeImageToRgb } from '../data/decode';
+import type { PhotoFit } from '../data/photoFit';
 import { sampleItems } from '../data/sample';
-import { studioActions, useStudio } from './useStudio';
+import { useStudio } from './useStudio';
 
 const IMAGES = 3;
 const SIZE_PX = 112;
 
-/** One view drawn on a canvas: decoded in the worker pool exactly as training will decode it. */
-function ViewCanvas({ fileIndex, params, label }: { fileIndex: number; params: AugmentParams | null; label: string }) {
+/** How each fit is named in the preview's captions. */
+const FIT_NAMES: Readonly<Record<PhotoFit, string>> = { crop: 'centre crop', letterbox: 'letterboxed', squash: 'squashed' };
+
+interface ViewCanvasProps {
+  readonly file: Blob | undefined;
+  readonly params: AugmentParams | null;
+  readonly fit: PhotoFit;
+  readonly label: string;
+}
+
+/**
+ * One view drawn on a canvas, decoded by the function the training worker's image pool runs, with the same
+ * fit and view. Decoded on the page: a dozen small views at most, and the store's `decodeView` (the pool)
+ * takes no fit.
+ */
+function ViewCanvas({ file, params, fit, label }: ViewCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
+    if (!file) return;
     let live = true;
-    void studioActions()
-      .decodeView(fileIndex, SIZE_PX, params)
+    canvas.current?.removeAttribute('data-drawn');
+    void decodeImageToRgb(file, { sizePx: SIZE_PX, params: params ?? undefined, fit })
       .then((rgb) => {
         const context = canvas.current?.getContext('2d');
         if (!live || !context) return;
@@ -25,12 +42,13 @@ function ViewCanvas({ fileIndex, params, label }: { fileIndex: number; params: A
         }
         context.putImageData(image, 0, 0);
         canvas.current?.setAttribute('data-drawn', 'true');
+        canvas.current?.setAttribute('data-fit', fit);
       })
       .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, [fileIndex, params]);
+  }, [file, params, fit]);
   return (
     <figure className="thumb">
       <canvas ref={canvas} width={SIZE_PX} height={SIZE_PX} data-testid="augment-view" aria-label={label} />
@@ -40,14 +58,17 @@ function ViewCanvas({ fileIndex, params, label }: { fileIndex: number; params: A
 }
 
 /**
- * A few training images, each as the centre crop and as the augmented views training will cache (the same
- * seeded views: view v of image i is drawn from the run's seed, i and v), so the options can be judged by eye.
+ * A few training images, each made square by the chosen photo shape and then as the augmented views training
+ * will cache (the same seeded views: view v of image i is drawn from the run's seed, i and v, and cropped
+ * within the fitted square), so the options can be judged by eye.
  */
 export function AugmentPreview() {
   const dataset = useStudio((s) => s.dataset);
+  const files = useStudio((s) => s.files);
   const augment = useStudio((s) => s.settings.augment);
   const views = useStudio((s) => s.settings.augmentViews);
   const seed = useStudio((s) => s.settings.seed);
+  const fit = useStudio((s) => s.settings.photoFit);
   const rows = useMemo(() => {
     if (!dataset) return [];
     return sampleItems(dataset.items, 'train', IMAGES).map((item) => ({
@@ -58,12 +79,14 @@ export function AugmentPreview() {
   if (rows.length === 0) return null;
   return (
     <div className="augment-preview" data-testid="augment-preview">
-      <h3>What training sees: centre crop, then {Math.min(views, 4)} augmented view(s) per image</h3>
+      <h3>
+        What training sees: each photo {FIT_NAMES[fit]}, then {Math.min(views, 4)} augmented view(s) per image
+      </h3>
       {rows.map(({ item, params }) => (
         <div className="gallery" key={item.path}>
-          <ViewCanvas fileIndex={item.fileIndex} params={null} label={`${item.path} (centre)`} />
+          <ViewCanvas file={files[item.fileIndex]} params={null} fit={fit} label={`${item.path} (${FIT_NAMES[fit]})`} />
           {params.map((p, v) => (
-            <ViewCanvas key={v} fileIndex={item.fileIndex} params={p} label={`view ${v + 1}`} />
+            <ViewCanvas key={v} file={files[item.fileIndex]} params={p} fit={fit} label={`view ${v + 1}`} />
           ))}
         </div>
       ))}

@@ -1,3 +1,4 @@
+import type { PhotoFit } from '../data/photoFit';
 import type { ClassWeighting, LearningRateSchedule, TrainSettings } from '../engine/settings';
 import { getBackboneEntry } from '../engine/catalog';
 import { AugmentPreview } from './AugmentPreview';
@@ -7,11 +8,14 @@ import { studioActions, useStudio } from './useStudio';
 const SCHEDULES: readonly (readonly [LearningRateSchedule, string])[] = [
   ['constant', 'Constant'], ['plateau', 'Halve on plateau'], ['cosine', 'Cosine decay'],
 ];
+const PHOTO_SHAPES: readonly (readonly [PhotoFit, string])[] = [
+  ['crop', 'Centre crop (cut the long side)'], ['letterbox', 'Letterbox (whole photo, grey bands)'], ['squash', 'Squash (whole photo, stretched)'],
+];
 const WEIGHTINGS: readonly (readonly [ClassWeighting, string])[] = [
   ['auto', 'Auto (when imbalanced)'], ['balanced', 'Always'], ['none', 'Off'],
 ];
 
-/** Every training option, grouped: the head (stage 1), augmentation, stage 2 fine-tuning. */
+/** Every training option, grouped: the head (stage 1), how photos are made square, augmentation, stage 2 fine-tuning. */
 export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
   const s = useStudio((state) => state.settings);
   const update = (patch: Partial<TrainSettings>): void => studioActions().updateSettings(patch);
@@ -37,6 +41,16 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
         <CheckboxField label="Early stopping" checked={s.earlyStopping} disabled={disabled} onChange={(earlyStopping) => update({ earlyStopping })} />
         {s.earlyStopping && <NumberField label="Patience (epochs)" value={s.patience} min={1} max={100} disabled={disabled} onChange={(patience) => update({ patience })} />}
         <NumberField label="Seed" value={s.seed} min={0} max={2 ** 31 - 1} disabled={disabled} onChange={(seed) => update({ seed })} />
+      </FieldGroup>
+      <FieldGroup title="Images (every split)">
+        <SelectField
+          label="Photo shape"
+          title="How photos that are not square become the backbone's square input; the preview below shows it"
+          value={s.photoFit}
+          options={PHOTO_SHAPES}
+          disabled={disabled}
+          onChange={(photoFit) => update({ photoFit })}
+        />
       </FieldGroup>
       <FieldGroup title="Augmentation (training images only)">
         <NumberField label="Augmented views per image" title="Cached once; each epoch reuses them" value={s.augmentViews} min={0} max={10} disabled={disabled} onChange={(augmentViews) => update({ augmentViews })} />
