@@ -23,6 +23,8 @@ let backend: Promise<BackendInfo> | null = null;
 let pool: ImagePool | null = null;
 let classifier: LoadedClassifier | null = null;
 const running = new Map<number, AbortController>();
+/** Loads run one after another: two overlapping loads could otherwise end in the wrong order, leaving the older model active. */
+let loads: Promise<unknown> = Promise.resolve();
 
 addEventListener('message', (message: MessageEvent<PredictRequest>) => {
   const request = message.data;
@@ -36,18 +38,9 @@ addEventListener('message', (message: MessageEvent<PredictRequest>) => {
 async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Promise<void> {
   switch (request.type) {
     case 'load': {
-      backend ??= initBackend({
-        wasmPaths: {
-          'tfjs-backend-wasm.wasm': wasmPlainUrl,
-          'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-          'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-        },
-      });
-      const info = await backend;
-      const loaded = await loadForPrediction(request.model);
-      classifier?.dispose();
-      classifier = loaded;
-      post({ type: 'loaded', id: request.id, backend: info.name, labels: loaded.labels });
+      const load = loads.then(() => loadModel(request));
+      loads = load.catch(() => undefined);
+      await load;
       return;
     }
     case 'frame': {
@@ -65,6 +58,22 @@ async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Pro
     case 'files':
       await classifyFiles(request);
   }
+}
+
+/** Starts the backend once, loads the model, and makes it the active classifier (the previous one is freed). */
+async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Promise<void> {
+  backend ??= initBackend({
+    wasmPaths: {
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+    },
+  });
+  const info = await backend;
+  const loaded = await loadForPrediction(request.model);
+  classifier?.dispose();
+  classifier = loaded;
+  post({ type: 'loaded', id: request.id, backend: info.name, labels: loaded.labels });
 }
 
 function loadedClassifier(): LoadedClassifier {

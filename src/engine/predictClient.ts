@@ -76,6 +76,8 @@ export function createPredictor(): Predictor {
       return { backend: response.type === 'loaded' ? response.backend : 'unknown' };
     },
     async classifyFiles(files, options = {}) {
+      // An 'abort' listener added to an already-aborted signal never runs: refuse at once instead.
+      if (options.signal?.aborted) throw new DOMException('Prediction cancelled', 'AbortError');
       const id = nextId++;
       const results: FilePrediction[] = [];
       progress.set(id, (response) => {

@@ -1,0 +1,23 @@
+import { expect } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { datasetPath } from './paths';
+
+/**
+ * Trains a small classifier on hymenoptera through the UI, kept short: 5 epochs, no augmented views, and
+ * by default the smallest backbone (MobileNet v1 0.25). Resolves when the classifier is there (the
+ * prediction panel shows).
+ */
+export async function trainSmallHymenoptera(page: Page, backboneId = 'mobilenet_v1_0.25_224'): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Choose folder').setInputFiles(datasetPath('hymenoptera'));
+  await expect(page.getByTestId('total-train')).toHaveText('245');
+  await page.getByLabel('Backbone').selectOption(backboneId);
+  await page.getByLabel('Epochs', { exact: true }).fill('5');
+  await page.getByText('Training options').click();
+  await page.getByLabel('Augmented views per image').fill('0');
+  await page.getByText('Training options').click();
+  await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('predict-panel')).toBeVisible();
+}

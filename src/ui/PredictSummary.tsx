@@ -1,0 +1,21 @@
+import type { PredictRow } from './predictFiles';
+
+/** How many images went to each class (by their top class), largest first, and how many could not be read. */
+export function PredictSummary({ rows }: { readonly rows: readonly PredictRow[] }) {
+  const counts = new Map<string, number>();
+  let unreadable = 0;
+  for (const row of rows) {
+    const best = 'top' in row ? row.top[0] : undefined;
+    if (best) counts.set(best.label, (counts.get(best.label) ?? 0) + 1);
+    else unreadable++;
+  }
+  const read = rows.length - unreadable;
+  const byCount = [...counts].sort((a, b) => b[1] - a[1]);
+  return (
+    <p data-testid="predict-summary">
+      {read} image{read === 1 ? '' : 's'} classified
+      {byCount.length > 0 ? `: ${byCount.map(([label, n]) => `${n} ${label}`).join(', ')}` : ''}
+      {unreadable > 0 ? `; ${unreadable} could not be read` : ''}.
+    </p>
+  );
+}
