@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError, errorMessage } from '../core/errors';
+import { pixelAffine } from './catalog';
 import type { BackboneEntry, BackboneSource, InputScaling } from './catalog';
 import { cutGraphModel, cutLayersModel, freezeAll, hasLayer, hasNode } from './finetune';
 import type { ModelCut } from './finetune';
@@ -13,6 +14,7 @@ import { createScratchBackbone } from './scratchCnn';
 
 /** A loaded backbone. Owns its model's weights until `dispose()`. */
 export interface Backbone {
+  /** The catalog entry; for custom and online entries, with the measured `featureSize`. */
   readonly entry: BackboneEntry;
   /** The source URL the weights came from. */
   readonly sourceUrl: string;
@@ -97,15 +99,49 @@ export const BACKBONE_FIX_HINT =
 
 /**
  * Maps pixels in [0, 255] to a network's input range: `minusOneToOne` gives x / 127.5 - 1 in [-1, 1],
- * `zeroToOne` gives x / 255 in [0, 1].
- * pixels: [n, h, w, c] int32 or float32, not disposed. Returns a new float32 tensor of the same shape;
- * the caller disposes it.
+ * `zeroToOne` gives x / 255 in [0, 1], `zeroTo255` x itself, `imagenet` (x / 255 - mean) / std per channel
+ * (`pixelAffine` in catalog.ts; about [-2.1, 2.6]).
+ * pixels: [n, h, w, 3] int32 or float32 (c may be anything but `imagenet` needs 3), not disposed. Returns a
+ * new float32 tensor of the same shape; the caller disposes it.
  */
 export function scalePixels(pixels: tf.Tensor4D, scaling: InputScaling): tf.Tensor4D {
   return tf.tidy(() => {
     const x = tf.cast(pixels, 'float32');
-    return scaling === 'minusOneToOne' ? tf.sub(tf.div(x, 127.5), 1) : tf.div(x, 255);
+    switch (scaling) {
+      case 'minusOneToOne':
+        return tf.sub(tf.div(x, 127.5), 1);
+      case 'zeroToOne':
+        return tf.div(x, 255);
+      case 'zeroTo255':
+        return x;
+      case 'imagenet': {
+        const { scale, offset } = pixelAffine(scaling);
+        return tf.add(tf.mul(x, tf.tensor1d(scale as number[])), tf.tensor1d(offset as number[]));
+      }
+    }
   });
+}
+
+/**
+ * Whether the loaded model's own feature size is taken (measured by a probe pass) rather than checked
+ * against the entry: a model of the user's own (size unknown until loaded), and the online catalog (one
+ * public source, whose published size the entry states for display).
+ */
+const measuresFeatureSize = (entry: BackboneEntry): boolean => entry.kind === 'custom' || entry.online !== undefined;
+
+/**
+ * `entry` with the feature size a loaded model gives: the measured `actual` when the entry measures its
+ * features; else `entry` itself after checking that `actual` is its `featureSize`.
+ */
+function withFeatureSize(entry: BackboneEntry, actual: number | null): BackboneEntry {
+  if (!measuresFeatureSize(entry)) {
+    checkFeatureSize(entry, actual);
+    return entry;
+  }
+  if (actual === null || !Number.isInteger(actual) || actual < 1) {
+    throw new Error(`its features have ${actual ?? 'an unknown number of'} values: pick another feature node or layer`);
+  }
+  return actual === entry.featureSize ? entry : { ...entry, featureSize: actual };
 }
 
 /**
@@ -133,7 +169,10 @@ export async function loadBackbone(entry: BackboneEntry, options: LoadBackboneOp
   );
 }
 
-/** Loads one source; throws when it cannot be loaded or does not give `entry.featureSize` features. */
+/**
+ * Loads one source; throws when it cannot be loaded or does not give `entry.featureSize` features (for custom
+ * and online entries: any positive number of features, which the backbone's `entry` then states).
+ */
 async function loadSource(
   entry: BackboneEntry,
   source: BackboneSource,
@@ -178,11 +217,15 @@ function layersBackbone(
   }
   // Shares the loaded model's layers and weights: disposing `model` frees them.
   const featureModel = layerName === undefined ? model : tf.model({ inputs: model.inputs, outputs: output });
-  checkFeatureSize(entry, output.shape[output.shape.length - 1] ?? null);
+  checkInputShape(entry, model.inputs[0]?.shape ?? []);
+  // A model that leaves its height and width open may leave the feature length open too: probe it then.
+  const size = entry.inputSizePx;
+  const length = featureLength(output.shape) ?? tf.tidy(() => toFeatures(featureModel.predict(tf.zeros([1, size, size, 3])) as tf.Tensor).shape[1]);
+  const sized = withFeatureSize(entry, length ?? null);
   freezeAll(model);
   const cutter: Cutter = { has: (name) => hasLayer(model, name), cut: (name) => cutLayersModel(model, name, layerName) };
   const base = { model: featureModel, scaling };
-  return makeBackbone(entry, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor, cutter, base);
+  return makeBackbone(sized, sourceUrl, scaling, model, (x) => featureModel.predict(x) as tf.Tensor, cutter, base);
 }
 
 function graphBackbone(
@@ -201,9 +244,9 @@ function graphBackbone(
   // Graph outputs often have unknown static shapes: measure the feature size on one blank image.
   const size = entry.inputSizePx;
   const probeSize = tf.tidy(() => toFeatures(run(tf.zeros([1, size, size, 3]))).shape[1]);
-  checkFeatureSize(entry, probeSize);
+  const sized = withFeatureSize(entry, probeSize);
   const cutter: Cutter = { has: (name) => hasNode(model, name), cut: (name) => cutGraphModel(model, name, node, size) };
-  return makeBackbone(entry, sourceUrl, scaling, model, run, cutter, null);
+  return makeBackbone(sized, sourceUrl, scaling, model, run, cutter, null);
 }
 
 function makeBackbone(
@@ -297,6 +340,24 @@ function wrapCut(entry: BackboneEntry, scaling: InputScaling, blocks: number, cu
       onDispose();
     },
   };
+}
+
+/**
+ * The feature length `toFeatures` makes of an output of static shape `shape`: the channels of [n, h, w, c],
+ * the product of the rest otherwise (null when a dimension is unknown).
+ */
+function featureLength(shape: readonly (number | null)[]): number | null {
+  const dims = shape.length === 4 ? shape.slice(3) : shape.slice(1);
+  return dims.some((d) => d === null) ? null : (dims as number[]).reduce((a, b) => a * b, 1);
+}
+
+/** Throws unless a LayersModel's input `[n, h, w, c]` takes S x S x 3 images (or leaves h and w open). */
+function checkInputShape(entry: BackboneEntry, shape: readonly (number | null)[]): void {
+  const [, h, w, c] = shape;
+  const size = entry.inputSizePx;
+  if (shape.length !== 4 || (c !== null && c !== 3) || (h !== null && h !== size) || (w !== null && w !== size)) {
+    throw new Error(`the model takes [${shape.map((d) => d ?? 'any').join(', ')}] input, not [n, ${size}, ${size}, 3] images`);
+  }
 }
 
 /** Throws unless `pixels` is [n, S, S, 3] with S = `entry.inputSizePx`. */

@@ -1,11 +1,50 @@
 /**
  * The backbones the studio knows. Each pretrained one is loaded from the app's own origin first
  * (`/models/<id>/model.json`, filled by `npm run models` from `../shared/models`) and then from its public
- * URL, where a network exists; the from-scratch baseline is built locally.
+ * URL, where a network exists; the online catalog (`ONLINE_BACKBONES`) only from its public URL, when picked;
+ * the from-scratch baseline is built locally. A model of the user's own becomes a `custom` entry
+ * (`customBackbone.ts`), made known by `registerUserBackbone`.
  */
 
-/** How pixels in [0, 255] are mapped to the network's input range. */
-export type InputScaling = 'minusOneToOne' | 'zeroToOne';
+/**
+ * How pixels p in [0, 255] are mapped to the network's input: `minusOneToOne` p / 127.5 - 1 in [-1, 1],
+ * `zeroToOne` p / 255 in [0, 1], `zeroTo255` p unchanged, `imagenet` (p / 255 - mean) / std per channel with
+ * ImageNet's mean and std (torchvision's normalisation, Keras' `mode='torch'`), about [-2.1, 2.6].
+ */
+export type InputScaling = 'minusOneToOne' | 'zeroToOne' | 'zeroTo255' | 'imagenet';
+
+/** ImageNet's per-channel mean and standard deviation of x / 255 (R, G, B). */
+export const IMAGENET_MEAN: readonly [number, number, number] = [0.485, 0.456, 0.406];
+export const IMAGENET_STD: readonly [number, number, number] = [0.229, 0.224, 0.225];
+
+/** The scalings a person can choose for a backbone of their own, with what to call them. */
+export const INPUT_SCALINGS: readonly (readonly [InputScaling, string])[] = [
+  ['zeroToOne', '[0, 1] (x / 255)'],
+  ['minusOneToOne', '[-1, 1] (x / 127.5 - 1)'],
+  ['zeroTo255', '0-255 (unchanged)'],
+  ['imagenet', 'ImageNet mean/std ((x / 255 - mean) / std)'],
+];
+
+/**
+ * A scaling as one affine map per channel: input_c = p_c * scale[c] + offset[c], p in [0, 255] (R, G, B).
+ * What `scalePixels`, the exported classifier's first layer and the scaling preview all compute.
+ */
+export function pixelAffine(scaling: InputScaling): { readonly scale: readonly number[]; readonly offset: readonly number[] } {
+  const same = (scale: number, offset: number) => ({ scale: [scale, scale, scale], offset: [offset, offset, offset] });
+  switch (scaling) {
+    case 'minusOneToOne':
+      return same(1 / 127.5, -1);
+    case 'zeroToOne':
+      return same(1 / 255, 0);
+    case 'zeroTo255':
+      return same(1, 0);
+    case 'imagenet':
+      return {
+        scale: IMAGENET_STD.map((std) => 1 / (255 * std)),
+        offset: IMAGENET_MEAN.map((mean, c) => -mean / (IMAGENET_STD[c] as number)),
+      };
+  }
+}
 
 /** Where the feature vector is read from, and in which format the weights come. */
 export type FeatureSource =
@@ -16,7 +55,10 @@ export type FeatureSource =
 
 /** One place a backbone can be loaded from. */
 export interface BackboneSource {
-  /** Absolute URL, or a path on the app's own origin starting with `/`. */
+  /**
+   * Absolute URL, or a path on the app's own origin starting with `/`; for a model of the user's own given
+   * as files, `files:<path of its model.json>` (read from the files, never fetched).
+   */
   readonly url: string;
   /** TF Hub URLs need `?tfjs-format=file` handling by tfjs. */
   readonly fromTFHub?: boolean;
@@ -36,8 +78,27 @@ export interface FineTuneSpec {
   readonly defaultBlocks: number;
 }
 
-/** `pretrained`: ImageNet weights loaded from `sources`; `scratch`: a small CNN built with random weights (no sources). */
-export type BackboneKind = 'pretrained' | 'scratch';
+/**
+ * `pretrained`: ImageNet weights loaded from `sources`; `scratch`: a small CNN built with random weights (no
+ * sources); `custom`: a model the user brought (a folder, a zip or a URL; see `customBackbone.ts`).
+ */
+export type BackboneKind = 'pretrained' | 'scratch' | 'custom';
+
+/** An online catalog entry: not shipped with the studio, downloaded from its public URL when picked. */
+export interface OnlineDownload {
+  /** Approximate bytes of `model.json` and its weights, shown before the download starts. */
+  readonly approxBytes: number;
+}
+
+/** Where a `custom` backbone came from, as `report.json` records it. */
+export interface UserModelSource {
+  /** The folder's, archive's or URL's name, as the user knows it. */
+  readonly name: string;
+  /** The files given (paths inside the folder or archive), or null for a URL. */
+  readonly files: readonly string[] | null;
+  /** The URL it was loaded from, or null for files. */
+  readonly url: string | null;
+}
 
 export interface BackboneEntry {
   /** Folder name under `public/models/` and `../shared/models/` (pretrained entries). */
@@ -47,12 +108,19 @@ export interface BackboneEntry {
   readonly description: string;
   readonly inputSizePx: number;
   readonly inputScaling: InputScaling;
-  /** Length of the feature vector. */
+  /**
+   * Length of the feature vector. For `custom` and online entries the loaded model's own size is measured
+   * by a probe pass and wins (0 for a custom entry before it is loaded); built-in entries must match it.
+   */
   readonly featureSize: number;
   /** Tried in order: the app's own origin first, then the public URL. Empty for `scratch`. */
   readonly sources: readonly BackboneSource[];
   /** Cut points for fine-tuning; null when the backbone cannot be split. */
   readonly fineTune: FineTuneSpec | null;
+  /** Set for the online catalog: fetched only when picked, then kept in Cache Storage (`onlineBackbones.ts`). */
+  readonly online?: OnlineDownload;
+  /** Set for `custom` entries: where the user's model came from. */
+  readonly userSource?: UserModelSource;
 }
 
 const localUrl = (id: string): string => `/models/${id}/model.json`;
@@ -179,14 +247,145 @@ export const SCRATCH_BACKBONE: BackboneEntry = {
   fineTune: { cutPoints: ['pixels'], defaultBlocks: 1 },
 };
 
-/** Every backbone a run can use: the pretrained ones, then the from-scratch baseline. */
-export const ALL_BACKBONES: readonly BackboneEntry[] = [...BACKBONES, SCRATCH_BACKBONE];
+const MB = 1024 * 1024;
+
+/**
+ * The online catalog: larger public models that cannot ship here, as TF Hub publishes them for TensorFlow.js
+ * (tfhub.dev redirects to Kaggle, which serves the files from storage.googleapis.com; the page's CSP allows
+ * the three). Nothing is fetched until the user picks one; then `model.json` and every weight shard go into
+ * Cache Storage (`studio-backbones`), so later runs work offline. TF Hub image models take [0, 1] and scale
+ * themselves; these are feature-vector modules, so their output is the feature vector. Sizes are float32
+ * weights computed from the published parameter counts (about 4 bytes a parameter), rounded: approximate.
+ * Their node names are not known before download, so they train head-only.
+ */
+export const ONLINE_BACKBONES: readonly BackboneEntry[] = [
+  {
+    id: 'online_mobilenet_v3_large_100_224',
+    kind: 'pretrained',
+    label: 'MobileNetV3 Large 1.0 (online, about 17 MB)',
+    description: 'TF Hub feature vector, 75.2% ImageNet top-1; 1280-d features; kept in this browser after the first download.',
+    inputSizePx: 224,
+    inputScaling: 'zeroToOne',
+    featureSize: 1280,
+    sources: [
+      {
+        url: 'https://tfhub.dev/google/tfjs-model/imagenet/mobilenet_v3_large_100_224/feature_vector/5/default/1',
+        fromTFHub: true,
+        feature: { format: 'graph' },
+      },
+    ],
+    fineTune: null,
+    online: { approxBytes: 17 * MB },
+  },
+  {
+    id: 'online_efficientnet_b0',
+    kind: 'pretrained',
+    label: 'EfficientNet-B0 (online, about 16 MB)',
+    description: 'TF Hub feature vector, 77% ImageNet top-1; 1280-d features; kept in this browser after the first download.',
+    inputSizePx: 224,
+    inputScaling: 'zeroToOne',
+    featureSize: 1280,
+    sources: [
+      {
+        url: 'https://tfhub.dev/tensorflow/tfjs-model/efficientnet/b0/feature-vector/1/default/1',
+        fromTFHub: true,
+        feature: { format: 'graph' },
+      },
+    ],
+    fineTune: null,
+    online: { approxBytes: 16 * MB },
+  },
+  {
+    id: 'online_resnet_v2_50',
+    kind: 'pretrained',
+    label: 'ResNet V2 50 (online, about 94 MB)',
+    description: 'TF Hub feature vector, 75.6% ImageNet top-1; 2048-d features; a large download, kept in this browser after the first.',
+    inputSizePx: 224,
+    inputScaling: 'zeroToOne',
+    featureSize: 2048,
+    sources: [
+      {
+        url: 'https://tfhub.dev/google/tfjs-model/imagenet/resnet_v2_50/feature_vector/3/default/1',
+        fromTFHub: true,
+        feature: { format: 'graph' },
+      },
+    ],
+    fineTune: null,
+    online: { approxBytes: 94 * MB },
+  },
+];
+
+/** Every catalog backbone a run can use: the local pretrained ones, the online ones, then the from-scratch baseline. */
+export const ALL_BACKBONES: readonly BackboneEntry[] = [...BACKBONES, ...ONLINE_BACKBONES, SCRATCH_BACKBONE];
 
 export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_1.0_224';
 
-/** Looks up a catalog entry; throws with the known ids when there is none. */
+/** Prefix of every `custom` entry's id, so it can never collide with a catalog id. */
+export const CUSTOM_ID_PREFIX = 'custom:';
+
+/**
+ * Backbones the user brought in this page or worker (see `registerUserBackbone`): the catalog proper is
+ * fixed, but a person's own model must be found by id like any other once it is chosen.
+ */
+const userBackbones = new Map<string, BackboneEntry>();
+
+/**
+ * Makes a `custom` entry known to `getBackboneEntry` (replacing one with the same id). Throws for any other
+ * kind or an id without `CUSTOM_ID_PREFIX`.
+ */
+export function registerUserBackbone(entry: BackboneEntry): void {
+  if (entry.kind !== 'custom' || !entry.id.startsWith(CUSTOM_ID_PREFIX)) {
+    throw new Error(`only custom backbones (ids starting "${CUSTOM_ID_PREFIX}") can be registered, not "${entry.id}"`);
+  }
+  userBackbones.set(entry.id, entry);
+}
+
+/** Looks up a catalog entry, or a registered custom one; throws with the known ids when there is none. */
 export function getBackboneEntry(id: string): BackboneEntry {
-  const entry = ALL_BACKBONES.find((b) => b.id === id);
-  if (!entry) throw new Error(`Unknown backbone "${id}"; known: ${ALL_BACKBONES.map((b) => b.id).join(', ')}`);
+  const entry = ALL_BACKBONES.find((b) => b.id === id) ?? userBackbones.get(id);
+  if (!entry) {
+    const custom = id.startsWith(CUSTOM_ID_PREFIX) ? ' (a model of your own must be chosen again after the page reloads)' : '';
+    throw new Error(`Unknown backbone "${id}"${custom}; known: ${[...ALL_BACKBONES, ...userBackbones.values()].map((b) => b.id).join(', ')}`);
+  }
   return entry;
+}
+
+/** What `report.json` records of the backbone a run used (`backboneInfo`; `backbone` keeps the id). */
+export interface BackboneInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: BackboneKind;
+  /** Whether it came from the online catalog. */
+  readonly online: boolean;
+  /** `layers` or `graph`; null for the from-scratch CNN. */
+  readonly format: 'layers' | 'graph' | null;
+  /** The URL (or, for files, a `files:` name) the weights were loaded from; null for the from-scratch CNN. */
+  readonly sourceUrl: string | null;
+  /** For a model of the user's own: its name and the files or URL it came from. */
+  readonly userSource: UserModelSource | null;
+  /** The layer (LayersModel) or node (GraphModel) the features are read from; null: the model's output. */
+  readonly featureNode: string | null;
+  readonly inputScaling: InputScaling;
+  readonly inputSizePx: number;
+  /** Length of the feature vector the run trained on (measured for custom and online backbones). */
+  readonly featureSize: number;
+}
+
+/** The report's description of `entry` as loaded from `sourceUrl` with `featureSize` features. */
+export function describeBackbone(entry: BackboneEntry, sourceUrl: string | null, featureSize: number): BackboneInfo {
+  const source = entry.sources.find((s) => s.url === sourceUrl);
+  const feature = source?.feature;
+  return {
+    id: entry.id,
+    label: entry.label,
+    kind: entry.kind,
+    online: entry.online !== undefined,
+    format: feature?.format ?? null,
+    sourceUrl: source ? sourceUrl : null,
+    userSource: entry.userSource ?? null,
+    featureNode: (feature?.format === 'layers' ? feature.layer : feature?.node) ?? null,
+    inputScaling: source?.inputScaling ?? entry.inputScaling,
+    inputSizePx: entry.inputSizePx,
+    featureSize,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from './backbones';
+import { pixelAffine } from './catalog';
 import type { InputScaling } from './catalog';
 
 /** Identifies a `ClassifierModel` (and its version) wherever it is stored. */
@@ -34,16 +35,37 @@ export interface ClassifierModel {
 }
 
 /**
- * Scale and offset that map the model's input y = p / 127 - 1 to the backbone's own range:
- * p = (y + 1) * 127, so p / 127.5 - 1 = y * 127 / 127.5 + (127 / 127.5 - 1) and p / 255 = (y + 1) * 127 / 255.
+ * Per-channel scale and offset (R, G, B) that map the model's input y = p / 127 - 1 to the backbone's own
+ * range p * s_c + o_c (`pixelAffine`): p = (y + 1) * 127, so the backbone gets y * 127 s_c + (127 s_c + o_c).
+ * E.g. p / 127.5 - 1 = y * 127 / 127.5 + (127 / 127.5 - 1) and p / 255 = (y + 1) * 127 / 255; ImageNet's
+ * mean/std scaling differs per channel.
  */
-export function rescalingFor(scaling: InputScaling): { scale: number; offset: number } {
-  if (scaling === 'minusOneToOne') {
-    const scale = TM_INPUT_DIVISOR / 127.5;
-    return { scale, offset: scale - 1 };
+export function rescalingFor(scaling: InputScaling): { scale: readonly number[]; offset: readonly number[] } {
+  const { scale, offset } = pixelAffine(scaling);
+  const channelScale = scale.map((s) => TM_INPUT_DIVISOR * s);
+  return { scale: channelScale, offset: channelScale.map((s, c) => s + (offset[c] as number)) };
+}
+
+/**
+ * Applies the fused model's first layer to `input`: a `Rescaling` when every channel is scaled alike;
+ * otherwise (ImageNet mean/std) a frozen 1x1 depthwise convolution whose kernel is the per-channel scale and
+ * whose bias is the per-channel offset. A `Rescaling` layer cannot offset channels differently, and a
+ * depthwise convolution is a plain layer every tfjs (and Teachable Machine) loader reads, with no Lambda or
+ * custom code. Leaves no tensors behind (the layer copies its initial weights when it is built).
+ */
+function toBackboneRange(input: tf.SymbolicTensor, scaling: InputScaling): tf.SymbolicTensor {
+  const { scale, offset } = rescalingFor(scaling);
+  const [s0 = 1, o0 = 0] = [scale[0], offset[0]];
+  if (scale.every((s) => s === s0) && offset.every((o) => o === o0)) {
+    return tf.layers.rescaling({ scale: s0, offset: o0, name: 'to_backbone_range' }).apply(input) as tf.SymbolicTensor;
   }
-  const scale = TM_INPUT_DIVISOR / 255;
-  return { scale, offset: scale };
+  const weights = [tf.tensor4d(scale as number[], [1, 1, 3, 1]), tf.tensor1d(offset as number[])];
+  try {
+    const layer = tf.layers.depthwiseConv2d({ kernelSize: 1, depthMultiplier: 1, useBias: true, trainable: false, name: 'to_backbone_range', weights });
+    return layer.apply(input) as tf.SymbolicTensor;
+  } finally {
+    tf.dispose(weights);
+  }
 }
 
 /**
@@ -55,8 +77,7 @@ export function rescalingFor(scaling: InputScaling): { scale: number; offset: nu
  */
 function fuse(base: tf.LayersModel, scaling: InputScaling, head: tf.LayersModel, sizePx: number): tf.LayersModel {
   const input = tf.input({ shape: [sizePx, sizePx, 3], name: 'image' });
-  const { scale, offset } = rescalingFor(scaling);
-  let x = tf.layers.rescaling({ scale, offset, name: 'to_backbone_range' }).apply(input) as tf.SymbolicTensor;
+  let x = toBackboneRange(input, scaling);
   x = base.apply(x) as tf.SymbolicTensor;
   if (x.shape.length === 4) x = tf.layers.globalAveragePooling2d({ name: 'feature_pool' }).apply(x) as tf.SymbolicTensor;
   else if (x.shape.length !== 2) x = tf.layers.flatten({ name: 'feature_flatten' }).apply(x) as tf.SymbolicTensor;

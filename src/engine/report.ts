@@ -1,4 +1,5 @@
 import type { SkippedFile, SplitCounts, SplitName } from '../core/types';
+import type { BackboneInfo } from './catalog';
 import type { EpochMetrics, RunPlan } from './events';
 import type { TrainSettings } from './settings';
 
@@ -78,6 +79,12 @@ export interface StudioReport {
   readonly version: 1;
   /** Backbone catalog id. */
   readonly backbone: string;
+  /**
+   * What the backbone was: its format, where it was loaded from (for a model of the user's own, its files or
+   * URL), the feature node or layer, input scaling and size, and the feature length. Added in format
+   * version 1 without a bump; absent in older reports.
+   */
+  readonly backboneInfo?: BackboneInfo;
   /** tfjs backend the run used (e.g. `wasm`, `webgpu`). */
   readonly backend: string;
   /** Backend per part of the run: features, and stage 2 (null without it). */

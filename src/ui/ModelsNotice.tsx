@@ -1,4 +1,4 @@
-import { getBackboneEntry } from '../engine/catalog';
+import { ALL_BACKBONES } from '../engine/catalog';
 import { useStudio } from './useStudio';
 
 /** Says plainly when no backbone weights are served from this origin, and how to fix it. */
@@ -7,9 +7,9 @@ export function ModelsNotice() {
   const backboneId = useStudio((s) => s.settings.backboneId);
   if (models === null) return null;
   const available = models === 'unreachable' ? [] : models.available;
-  const entry = getBackboneEntry(backboneId);
-  // The scratch CNN has no weights to serve.
-  if (available.includes(backboneId) || entry.kind === 'scratch') return null;
+  const entry = ALL_BACKBONES.find((b) => b.id === backboneId);
+  // The scratch CNN has no weights to serve; online and custom backbones are never served from here.
+  if (!entry || available.includes(backboneId) || entry.kind === 'scratch' || entry.online) return null;
   const label = entry.label;
   return (
     <div className="notice warning" role="status" data-testid="models-notice">

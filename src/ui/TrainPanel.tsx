@@ -1,6 +1,11 @@
+import { useState } from 'react';
 import type { BackendName } from '../engine/backend';
-import { ALL_BACKBONES, getBackboneEntry } from '../engine/catalog';
+import { getBackboneEntry } from '../engine/catalog';
+import type { BackboneEntry } from '../engine/catalog';
 import { isActive } from '../state/studioStore';
+import { BackboneDownload } from './BackboneDownload';
+import { BackbonePicker } from './BackbonePicker';
+import { CustomBackbonePanel } from './CustomBackbonePanel';
 import { CheckboxField } from './Fields';
 import { ProgressBar } from './ProgressBar';
 import { RunPlanSummary } from './RunPlanSummary';
@@ -8,6 +13,23 @@ import { SettingsForm } from './SettingsForm';
 import { studioActions, useStudio } from './useStudio';
 
 const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The entry of `id`, or null when it is not known here (a model of the user's own from before a reload). */
+function entryOrNull(id: string): BackboneEntry | null {
+  try {
+    return getBackboneEntry(id);
+  } catch {
+    return null;
+  }
+}
+
+/** Why two-stage training is off for this backbone, or null when it can be on. */
+function twoStageNote(entry: BackboneEntry): string | null {
+  if (entry.fineTune) return null;
+  if (entry.kind === 'custom') return 'Two-stage needs cut points; this model has none we can find.';
+  if (entry.online) return 'Two-stage is off for online backbones: their layers are not known before the download.';
+  return 'This backbone cannot be fine-tuned.';
+}
 
 /** Training settings, the Train/Stop button, progress and the backend in use. */
 export function TrainPanel() {
@@ -24,26 +46,15 @@ export function TrainPanel() {
   const fineTuneReason = useStudio((s) => s.run.fineTuneBackendReason);
   const busy = isActive(status);
   const actions = studioActions();
-  const entry = getBackboneEntry(settings.backboneId);
+  const entry = entryOrNull(settings.backboneId);
+  const [ownModelOpen, setOwnModelOpen] = useState(false);
+  const twoStageOff = entry ? twoStageNote(entry) : null;
 
   return (
     <section className="panel" aria-label="Training">
       <h2>2. Train</h2>
       <div className="settings">
-        <label>
-          Backbone
-          <select
-            value={settings.backboneId}
-            disabled={busy}
-            onChange={(e) => actions.updateSettings({ backboneId: e.target.value })}
-          >
-            {ALL_BACKBONES.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <BackbonePicker disabled={busy} onOwnModel={() => setOwnModelOpen(true)} />
         <label>
           Epochs
           <input
@@ -55,9 +66,10 @@ export function TrainPanel() {
             onChange={(e) => actions.updateSettings({ epochs: Math.max(1, Math.min(500, Number(e.target.value) || 1)) })}
           />
         </label>
-        {entry.kind !== 'scratch' && (
+        {entry && entry.kind !== 'scratch' && (
           <CheckboxField
             label="Two-stage: fine-tune the top blocks after the head"
+            title={twoStageOff ?? undefined}
             checked={settings.fineTune && entry.fineTune !== null}
             disabled={busy || entry.fineTune === null}
             onChange={(fineTune) => actions.updateSettings({ fineTune })}
@@ -78,6 +90,20 @@ export function TrainPanel() {
           </select>
         </label>
       </div>
+      {entry === null && (
+        <p className="notice warning" data-testid="backbone-unknown">
+          The backbone {settings.backboneId} is a model of your own that is not loaded in this page: choose it again with Your own
+          model…, or pick another.
+        </p>
+      )}
+      {entry?.online && <BackboneDownload key={entry.id} entry={entry} />}
+      {entry?.kind === 'custom' && (
+        <p className="muted" data-testid="custom-backbone-summary">
+          {entry.description} Scaling: {entry.inputScaling}.{twoStageOff ? ` ${twoStageOff}` : ''}
+        </p>
+      )}
+      {entry && entry.kind !== 'custom' && twoStageOff && entry.kind !== 'scratch' && <p className="muted">{twoStageOff}</p>}
+      {ownModelOpen && <CustomBackbonePanel disabled={busy} onClose={() => setOwnModelOpen(false)} />}
       <div className="actions">
         {busy ? (
           <>
