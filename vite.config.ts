@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { studioPwa } from './src/tools/pwa';
 
 /**
  * Cross-origin isolation lets the WASM backend use SharedArrayBuffer; it is sent by the dev server and by
@@ -10,12 +11,41 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The built app's Content-Security-Policy (sent by `vite preview`, what `npm start` serves; the dev server
+ * needs inline scripts for hot reload, so it does not send it). No inline script and no eval: scripts and
+ * workers come from the page's own origin only, and `'wasm-unsafe-eval'` lets the WASM backend compile its
+ * binary. Network reads go to the own origin, plus the public hosts of the online backbones (fetched only
+ * when the user picks one). Styles allow inline `style` attributes, which React and the charts set.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self' https://tfhub.dev https://www.kaggle.com https://storage.googleapis.com",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob: mediastream:",
+  "style-src 'self' 'unsafe-inline'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const PREVIEW_HEADERS = { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' };
+
 export default defineConfig({
-  plugins: [react()],
+  // studioPwa: the offline service worker and web manifest (see src/tools/pwa.ts).
+  plugins: [react(), studioPwa()],
   worker: { format: 'es' },
   server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS, port: 4173 },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  preview: { headers: PREVIEW_HEADERS, port: 4173 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    // The studio, and the benchmark page `npm run bench` drives (`src/bench/bench.html`, same engine, same chunks).
+    rollupOptions: { input: { index: 'index.html', bench: 'src/bench/bench.html' } },
+  },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

@@ -1,5 +1,5 @@
 import type { ClassifierModel } from './classifierModel';
-import type { Evaluation, Prediction, StudioReport } from './report';
+import type { Evaluation, Prediction, StageSummary, StudioReport } from './report';
 
 /** Which part of a run a `progress` event counts. */
 export type RunStage = 'backbone' | 'embed' | 'train' | 'finetune' | 'evaluate';
@@ -17,6 +17,11 @@ export interface RunPlan {
   /** Per-class loss weights in class order, or null when none are used; `reason` says why. */
   readonly classWeights: readonly number[] | null;
   readonly classWeightsReason: string;
+  /**
+   * What the run's caches and batches were estimated to need, what the device can give, and a sentence
+   * when the augmented views had to be cut to fit (null when the asked settings fit).
+   */
+  readonly memory: { readonly estimatedBytes: number; readonly budgetBytes: number; readonly note: string | null };
 }
 
 /** Per-epoch metrics of the head; `elapsedMs` counts from the start of training. */
@@ -57,6 +62,54 @@ export interface BatchMetrics {
   readonly firstEpoch: number;
 }
 
+/** A tensor's values in a checkpoint: plain data, structured-cloneable. */
+export interface SavedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: 'float32' | 'int32';
+  readonly data: ArrayBuffer;
+}
+
+/** The training loop of a stage after a completed epoch: enough to go on exactly from there (see `trainLoop`). */
+export interface LoopCheckpoint {
+  /** Epochs of the stage completed, >= 1. */
+  readonly epochsDone: number;
+  /** The stage's epochs so far. */
+  readonly history: readonly EpochMetrics[];
+  /** The trained variables, then the state variables (batch-norm statistics), in the loop's order. */
+  readonly weights: readonly SavedTensor[];
+  /** The best epoch so far, its standing, and its weights (same order). */
+  readonly best: {
+    readonly epoch: number | null;
+    readonly valLoss: number;
+    readonly epochsSinceBest: number;
+    readonly changed: boolean;
+    readonly weights: readonly SavedTensor[];
+  };
+  /** The optimizer's own variables (step count, Adam's moments or momentum's accumulators), in its order. */
+  readonly optimizer: readonly SavedTensor[];
+  /** Training time of the stage so far (paused time left out), and samples trained on. */
+  readonly elapsedMs: number;
+  readonly samplesSeen: number;
+}
+
+/**
+ * A run after its last completed epoch (the `checkpoint` event): given back as the start request's
+ * `resumeFrom`, the run re-extracts the features (deterministic), skips the completed epochs and goes on.
+ */
+export interface RunCheckpoint {
+  readonly format: 'fine-tune-studio/checkpoint@1';
+  /** The stage under way. */
+  readonly stage: 1 | 2;
+  /** Every epoch so far, both stages, as `epochEnd` reported them. */
+  readonly history: readonly EpochMetrics[];
+  /** Stages finished (stage 1's when stage 2 is under way). */
+  readonly stages: readonly StageSummary[];
+  /** Stage 1's training time, when stage 2 is under way (else 0). */
+  readonly trainMs: number;
+  readonly loop: LoopCheckpoint;
+}
+
 /**
  * Everything a training run reports, in order: `backend`, then `progress` events, `batchEnd` events (throttled) and
  * `epochEnd` once per epoch,
@@ -79,6 +132,8 @@ export type TrainEvent =
       readonly predictions: readonly Prediction[];
     }
   | ({ readonly type: 'epochEnd' } & EpochMetrics)
+  /** Sent after each `epochEnd` (its epoch's state), when the start request asked for checkpoints. */
+  | { readonly type: 'checkpoint'; readonly checkpoint: RunCheckpoint }
   /**
    * The run's result: the report, and the trained classifier (backbone and head fused, serialised) for
    * export, prediction and the webcam; `model` is null when the backbone cannot be fused (`modelNote` says why).
@@ -89,5 +144,5 @@ export type TrainEvent =
 
 /** The event names, for switch statements and tests. */
 export const TRAIN_EVENT_TYPES = [
-  'backend', 'plan', 'paused', 'progress', 'skipped', 'batchEnd', 'evaluation', 'epochEnd', 'done', 'stopped', 'error',
+  'backend', 'plan', 'paused', 'progress', 'skipped', 'batchEnd', 'evaluation', 'epochEnd', 'checkpoint', 'done', 'stopped', 'error',
 ] as const;

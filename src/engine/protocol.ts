@@ -4,7 +4,8 @@
  */
 import type { Dataset } from '../core/types';
 import type { BackendName } from './backend';
-import type { TrainEvent } from './events';
+import type { CustomBackbone } from './customBackbone';
+import type { RunCheckpoint, TrainEvent } from './events';
 import type { TrainSettings } from './settings';
 
 export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;
@@ -18,6 +19,12 @@ export type TrainRequest =
       readonly settings: TrainSettings;
       readonly ingestMs: number;
       readonly backend: 'auto' | BackendName;
+      /** Send a `checkpoint` event after every epoch. */
+      readonly checkpoints?: boolean;
+      /** Go on from this checkpoint of a run with the same dataset and settings (see `RunRequest.resumeFrom`). */
+      readonly resumeFrom?: RunCheckpoint;
+      /** The backbone when it is a model of the user's own (`settings.backboneId` is its id), with its files when it came as files. */
+      readonly customBackbone?: CustomBackbone;
     }
   | { readonly type: typeof TRAIN_REQUEST.stop }
   /** Hold the run before its next batch until `resume`; `stop` still works while paused. */

@@ -10,6 +10,7 @@ import { loadBackbone } from './backbones';
 import type { BackboneSource } from './catalog';
 import type { TrainEvent } from './events';
 import { classifyPixels, loadClassifier } from './classifierModel';
+import { loadForPrediction } from './predict';
 import type { StudioReport } from './report';
 import { runTraining } from './run';
 import type { RunDeps } from './run';
@@ -346,4 +347,43 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(last?.type === 'error' && last.message).toContain('/models/mobilenet_v1_0.25_224/model.json');
     expect(last?.type === 'error' && last.message).toContain('npm run models');
   });
+
+  it('fits the run into the memory it may use: fewer views with a note, or a clear refusal before embedding', async () => {
+    const asked = { ...settings, epochs: 1, augmentViews: 3 };
+    // Without views the run needs E0; each view of the 16 training images adds 16 feature rows of 256 floats.
+    const probeEvents: TrainEvent[] = [];
+    await runTraining({ dataset, settings: { ...asked, augmentViews: 0 }, backend: 'wasm', ingestMs: 0 }, deps(probeEvents));
+    const probe = probeEvents.find((e) => e.type === 'plan');
+    if (probe?.type !== 'plan') throw new Error('no plan');
+    expect(probe.memory.note).toBeNull();
+    const perView = 16 * 256 * 4;
+    const budget = probe.memory.estimatedBytes + perView * 1.5;
+    const events: TrainEvent[] = [];
+    const report = await runTraining({ dataset, settings: asked, backend: 'wasm', ingestMs: 0 }, deps(events, { memoryBudgetBytes: budget }));
+    const plan = events.find((e) => e.type === 'plan');
+    expect(plan).toMatchObject({ viewsPerImage: 2, memory: { note: expect.stringContaining('3 augmented views per image would need') } });
+    expect(report?.settings.augmentViews).toBe(1);
+
+    const refused: TrainEvent[] = [];
+    await runTraining({ dataset, settings: asked, backend: 'wasm', ingestMs: 0 }, deps(refused, { memoryBudgetBytes: 1024 }));
+    const last = refused.at(-1);
+    expect(last?.type === 'error' && last.message).toMatch(/needs about .* even without augmented views/);
+    expect(refused.some((e) => e.type === 'progress' && e.stage === 'embed')).toBe(false);
+  });
+
+  it('ten train-then-predict cycles leave the tensor count where it started', async () => {
+    const counts: number[] = [];
+    for (let cycle = 0; cycle < 10; cycle++) {
+      const events: TrainEvent[] = [];
+      await runTraining({ dataset, settings: { ...settings, epochs: 2 }, backend: 'wasm', ingestMs: 0 }, deps(events));
+      const done = events.at(-1);
+      if (done?.type !== 'done' || !done.model) throw new Error('the run gave no model');
+      const classifier = await loadForPrediction(done.model);
+      classifier.classify([await readJpeg(val[0] as DatasetItem, done.model.imageSizePx)]);
+      classifier.dispose();
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+  });
 });
+

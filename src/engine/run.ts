@@ -11,12 +11,14 @@ import { countItems } from '../core/types';
 import type { Dataset, DatasetItem, SkippedFile, SplitName } from '../core/types';
 import type { AugmentParams } from '../data/augment';
 import type { Backbone, BackboneSplit } from './backbones';
-import { getBackboneEntry } from './catalog';
+import { describeBackbone, getBackboneEntry } from './catalog';
 import type { BackboneEntry } from './catalog';
 import { classCounts, resolveClassWeights } from './classWeights';
 import { saveClassifier } from './classifierModel';
+import { memoryBudgetBytes, planMemory } from './memoryPlan';
+import type { MemoryPlan } from './memoryPlan';
 import type { ClassifierModel } from './classifierModel';
-import type { EpochMetrics, RunPlan, TrainEvent } from './events';
+import type { EpochMetrics, LoopCheckpoint, RunCheckpoint, RunPlan, TrainEvent } from './events';
 import { extractAll } from './extract';
 import { resolveFineTuneBlocks } from './finetune';
 import type { SplitCache } from './extract';
@@ -36,6 +38,19 @@ export interface RunRequest {
   readonly backend: string;
   /** Time the caller spent reading the folder, recorded in the report. */
   readonly ingestMs: number;
+  /** Send a `checkpoint` event after every epoch of stage 1 (stage 2 and the scratch CNN send none yet). */
+  readonly checkpoints?: boolean;
+  /**
+   * Go on from a `checkpoint` of a run with the same dataset and settings: the features are computed again
+   * (deterministic), the completed epochs are skipped (their history kept, not sent again) and the head
+   * starts from the checkpoint's weights and optimizer state.
+   */
+  readonly resumeFrom?: RunCheckpoint;
+  /**
+   * The backbone's entry when it is not in the catalog (a model of the user's own); its id must be
+   * `settings.backboneId`. Without it the catalog is asked.
+   */
+  readonly backboneEntry?: BackboneEntry;
 }
 
 /** What the run needs from its host (a Worker in the browser, the test in Node). */
@@ -55,6 +70,8 @@ export interface RunDeps {
   prepareFineTune?(): Promise<{ readonly backend: string; readonly reason: string }>;
   readonly signal?: AbortSignal;
   now?(): number;
+  /** What the run may hold in memory (default: `memoryBudgetBytes()` of this device). */
+  readonly memoryBudgetBytes?: number;
 }
 
 /**
@@ -93,11 +110,12 @@ interface RunOutcome {
 }
 
 async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
-  const { dataset, settings } = request;
+  const { dataset, settings: asked } = request;
   const now = deps.now ?? (() => performance.now());
   const startMs = now();
-  const entry = getBackboneEntry(settings.backboneId);
-  if (settings.fineTune && entry.kind !== 'scratch' && !entry.fineTune) {
+  const entry = request.backboneEntry ?? getBackboneEntry(asked.backboneId);
+  if (entry.id !== asked.backboneId) throw new Error(`internal: the run was given backbone "${entry.id}" for "${asked.backboneId}"`);
+  if (asked.fineTune && entry.kind !== 'scratch' && !entry.fineTune) {
     throw new UserFacingError(`${entry.label} cannot be fine-tuned here: turn off stage 2 or pick another backbone.`);
   }
   deps.onEvent({ type: 'progress', stage: 'backbone', done: 0, total: 1 });
@@ -105,9 +123,17 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
   let split: BackboneSplit | null = null;
   try {
     deps.onEvent({ type: 'progress', stage: 'backbone', done: 1, total: 1 });
-    const blocks = fineTuneBlocks(backbone, settings);
+    const blocks = fineTuneBlocks(backbone, asked);
     split = blocks > 0 ? backbone.split(blocks) : null;
     const skipped: SkippedFile[] = [...dataset.skipped];
+    const trainImages = dataset.items.filter((item) => item.split === 'train').length;
+    const memory = planMemory({
+      trainImages, heldOutImages: dataset.items.length - trainImages, views: asked.augmentViews,
+      featureSize: backbone.featureSize, activationShape: split?.activationShape ?? null, inputSizePx: entry.inputSizePx,
+      embedBatchSize: asked.embedBatchSize, weightBytes: tf.memory().numBytes, budgetBytes: deps.memoryBudgetBytes ?? memoryBudgetBytes(),
+    });
+    // The views that fit in memory (fewer than asked, with a note in the plan, when the asked ones do not).
+    const settings = memory.views === asked.augmentViews ? asked : { ...asked, augmentViews: memory.views };
     const embedStartMs = now();
     const caches = await extractAll(
       { backbone, split, dataset, views: settings.augmentViews, augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped },
@@ -120,7 +146,9 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     if (!val || val.rows.length === 0) {
       throw new UserFacingError('No validation images: add more images per class so some can be held out.');
     }
-    const trained = await trainStages({ entry, backbone, split, dataset, settings, caches, deps, now });
+    const trained = await trainStages({
+      entry, backbone, split, dataset, settings, caches, deps, now, memory, resumeFrom: request.resumeFrom, checkpoints: request.checkpoints ?? false,
+    });
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier);
     let model: ClassifierModel | null = null;
     let modelNote: string | null = null;
@@ -138,6 +166,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const report: StudioReport = {
       version: 1,
       backbone: entry.id,
+      backboneInfo: describeBackbone(backbone.entry, backbone.sourceUrl, backbone.featureSize),
       backend: request.backend,
       backends: { embed: request.backend, fineTune: trained.fineTuneBackend },
       classes: dataset.classes,
@@ -178,6 +207,18 @@ interface StagesArgs {
   readonly caches: ReadonlyMap<SplitName, SplitCache>;
   readonly deps: RunDeps;
   readonly now: () => number;
+  readonly memory: MemoryPlan;
+  readonly resumeFrom: RunCheckpoint | undefined;
+  readonly checkpoints: boolean;
+}
+
+/** The stage-1 loop state to resume from, after checking the checkpoint fits this run. */
+function stage1Resume(resumeFrom: RunCheckpoint | undefined, scratch: boolean): LoopCheckpoint | undefined {
+  if (!resumeFrom) return undefined;
+  if (resumeFrom.format !== 'fine-tune-studio/checkpoint@1' || resumeFrom.stage !== 1 || scratch) {
+    throw new UserFacingError('This checkpoint cannot be resumed here (only the head\'s stage of a pretrained backbone resumes): train again.');
+  }
+  return resumeFrom.loop;
 }
 
 /** The trained model as a classifier of cached rows, and how the stages went. */
@@ -198,7 +239,7 @@ interface Trained {
 
 /** Stage 1 on the cached features, then stage 2 on the cached activations when there is a split. */
 async function trainStages(args: StagesArgs): Promise<Trained> {
-  const { entry, backbone, split, dataset, settings, caches, deps, now } = args;
+  const { entry, backbone, split, dataset, settings, caches, deps, now, memory } = args;
   const train = caches.get('train') as SplitCache;
   const val = caches.get('val') as SplitCache;
   const numClasses = dataset.classes.length;
@@ -214,14 +255,17 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
     viewsPerImage: settings.augmentViews + 1,
     classWeights,
     classWeightsReason: classWeightsReason(settings, counts, classWeights),
+    memory: { estimatedBytes: memory.estimate.totalBytes, budgetBytes: memory.budgetBytes, note: memory.note },
   };
   deps.onEvent({ type: 'plan', ...plan });
-  const history: EpochMetrics[] = [];
+  const resume = stage1Resume(args.resumeFrom, scratch);
+  // A resumed run's completed epochs were reported before: they are kept, not sent again.
+  const history: EpochMetrics[] = resume ? [...resume.history] : [];
   const stages: StageSummary[] = [];
   const onBatch = (metrics: Parameters<NonNullable<Parameters<typeof trainHead>[0]['onBatch']>>[0]): void =>
     deps.onEvent({ type: 'batchEnd', ...metrics });
 
-  const trainStartMs = now();
+  const trainStartMs = now() - (resume?.elapsedMs ?? 0);
   let head: tf.LayersModel | null = null;
   let stoppedByUser = false;
   if (!scratch) {
@@ -234,6 +278,10 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
       const result = await trainHead({
         xTrain, yTrain, xVal, yVal, numClasses, settings, classWeights, signal: deps.signal, now,
         waitWhilePaused: deps.waitWhilePaused,
+        resume,
+        onCheckpoint: args.checkpoints
+          ? (loop) => deps.onEvent({ type: 'checkpoint', checkpoint: { format: 'fine-tune-studio/checkpoint@1', stage: 1, history: [...history], stages: [], trainMs: 0, loop } })
+          : undefined,
         onEpoch: (metrics, model) => {
           history.push(metrics);
           deps.onEvent({ type: 'epochEnd', ...metrics });

@@ -7,13 +7,17 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { errorMessage } from '../core/errors';
 import { createImagePool } from '../data/imagePool';
+import { checkPhotoFit } from '../data/photoFit';
 import { initBackend, prepareFineTuneBackend } from './backend';
 import { loadBackbone } from './backbones';
+import { backboneIOHandler } from './onlineBackbones';
 import { createPauseGate } from './pauseGate';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { runTraining } from './run';
 
-const post = (event: TrainResponse): void => postMessage(event);
+/** Posts an event; the trained model's weights are transferred, not copied. */
+const post = (event: TrainResponse): void =>
+  event.type === 'done' && event.model ? postMessage(event, { transfer: [event.model.weightData] }) : postMessage(event);
 let controller: AbortController | null = null;
 let evaluationRequested = false;
 const gate = createPauseGate();
@@ -43,6 +47,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
   const signal = controller.signal;
   const pool = createImagePool();
   try {
+    // Checked once here, not per image: a bad value would otherwise skip every image as undecodable.
+    const fit = checkPhotoFit(request.settings.photoFit);
     const backend = await initBackend({
       preference: request.backend,
       wasmPaths: {
@@ -53,13 +59,25 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
     });
     post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
     await runTraining(
-      { dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs },
       {
-        loadBackbone: (entry) => loadBackbone(entry, { seed: request.settings.seed }),
+        dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs,
+        checkpoints: request.checkpoints, resumeFrom: request.resumeFrom, backboneEntry: request.customBackbone?.entry,
+      },
+      {
+        loadBackbone: (entry) =>
+          loadBackbone(entry, {
+            seed: request.settings.seed,
+            // A model of the user's own is read from its files; online ones come through Cache Storage.
+            ioHandlerFor: (source) =>
+              backboneIOHandler(entry, source, {
+                files: request.customBackbone?.files,
+                onProgress: (fraction) => post({ type: 'progress', stage: 'backbone', done: Math.round(fraction * 100), total: 100 }),
+              }),
+          }),
         readImage: (item, sizePx, params) => {
           const file = request.files[item.fileIndex];
           if (!file) return Promise.reject(new Error('file is no longer available'));
-          return pool.decode(file, sizePx, params ?? undefined, signal);
+          return pool.decode(file, { sizePx, params: params ?? undefined, fit }, signal);
         },
         onEvent: post,
         takeEvaluationRequest: () => {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../core/rng';
 import { classCounts, resolveClassWeights } from './classWeights';
-import type { BatchMetrics, EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics, LoopCheckpoint } from './events';
 import { applyHead, createHead, headL2 } from './head';
 import type { TrainSettings } from './settings';
 import { tensorData, trainLoop } from './trainLoop';
@@ -55,6 +55,10 @@ export interface TrainHeadArgs {
   readonly batchEveryMs?: number;
   /** Clock in ms for `elapsedMs` and for pacing yields to the event loop; defaults to `performance.now`. */
   readonly now?: () => number;
+  /** After each completed epoch: the loop's state, to resume from (see `trainLoop`). */
+  readonly onCheckpoint?: (checkpoint: LoopCheckpoint) => void;
+  /** Goes on from a checkpoint of a head trained on the same data with the same settings (see `trainLoop`). */
+  readonly resume?: LoopCheckpoint;
 }
 
 /** What `trainHead` resolves with. The caller disposes `model`. */
@@ -107,7 +111,7 @@ export async function trainHead(args: TrainHeadArgs): Promise<TrainHeadResult> {
 function loopCallbacks(
   args: TrainHeadArgs,
   model: tf.LayersModel,
-): Pick<TrainLoopArgs, 'signal' | 'waitWhilePaused' | 'epochOffset' | 'onEpoch' | 'onBatch' | 'batchEveryMs' | 'now'> {
+): Pick<TrainLoopArgs, 'signal' | 'waitWhilePaused' | 'epochOffset' | 'onEpoch' | 'onBatch' | 'batchEveryMs' | 'now' | 'onCheckpoint' | 'resume'> {
   const { onEpoch } = args;
   return {
     signal: args.signal,
@@ -117,5 +121,7 @@ function loopCallbacks(
     onBatch: args.onBatch,
     batchEveryMs: args.batchEveryMs,
     now: args.now,
+    onCheckpoint: args.onCheckpoint,
+    resume: args.resume,
   };
 }

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../core/rng';
 import type { Rng } from '../core/rng';
-import type { BatchMetrics, EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics, LoopCheckpoint, SavedTensor } from './events';
 import { createLoopOptimizer, learningRateAt } from './optimizer';
 import type { LoopOptimizer } from './optimizer';
 import type { TrainSettings } from './settings';
@@ -76,6 +76,18 @@ export interface TrainLoopArgs {
   readonly batchEveryMs?: number;
   /** Clock in ms for `elapsedMs` and for pacing yields to the event loop; defaults to `performance.now`. */
   now?(): number;
+  /**
+   * After each completed epoch (after `onEpoch`): the loop's state (variables, best epoch and its weights,
+   * the optimizer's variables, times), to go on from with `resume`. Reading it costs a GPU sync.
+   */
+  onCheckpoint?(checkpoint: LoopCheckpoint): void;
+  /**
+   * Goes on from a checkpoint of this stage, made with the same data, variables (shapes, order), settings
+   * and seed: sets the variables, the best epoch and the optimizer back, replays the seeded draws of the
+   * completed epochs without training, and trains the epochs left. The result's `history` includes the
+   * checkpoint's epochs; `onEpoch` is called for the new ones only. Throws when the checkpoint does not fit.
+   */
+  readonly resume?: LoopCheckpoint;
 }
 
 /** What `trainLoop` resolves with. */
@@ -154,7 +166,10 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
   let stopped = false;
   let stoppedEarly = false;
   try {
-    for (let k = 0; k < settings.epochs; k++) {
+    const first = args.resume ? await resumeLoop(loop, args.resume, history, learningRates) : 0;
+    // The checkpoint's epoch may have been the one early stopping ends the stage on.
+    if (first > 0 && first < settings.epochs && settings.earlyStopping) stoppedEarly = loop.best.epochsSinceBest >= Math.max(1, settings.patience);
+    for (let k = first; k < settings.epochs && !stoppedEarly; k++) {
       const rate = learningRateAt(settings.schedule, settings.learningRate, k, settings.epochs, history.map((m) => m.valLoss));
       loop.optimizer.setLearningRate(rate);
       const measured = await runEpoch(loop, k);
@@ -167,6 +182,7 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
       learningRates.push(rate);
       offerBest(loop, metrics);
       args.onEpoch?.(metrics);
+      if (args.onCheckpoint) args.onCheckpoint(await checkpointOf(loop, history));
       await yieldNow(loop);
       const last = k === settings.epochs - 1;
       if (signal?.aborted && !last) stopped = true;
@@ -202,6 +218,73 @@ function startLoop(args: TrainLoopArgs): Loop {
     },
     clock: { startMs, pausedMs: 0, lastYieldMs: startMs, lastBatchMs: startMs, samplesSeen: 0 },
   };
+}
+
+/** A copy of a tensor's values. */
+async function saveTensor(tensor: tf.Tensor, name: string): Promise<SavedTensor> {
+  const values = (await tensor.data()) as Float32Array | Int32Array;
+  // A copy of its own: `data()` may return a view into a larger buffer.
+  return { name, shape: [...tensor.shape], dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', data: values.slice().buffer as ArrayBuffer };
+}
+
+const tensorOf = (saved: SavedTensor): tf.Tensor =>
+  tf.tensor(saved.dtype === 'int32' ? new Int32Array(saved.data) : new Float32Array(saved.data), [...saved.shape], saved.dtype);
+
+/** The loop's state after `history.length` completed epochs (see `TrainLoopArgs.onCheckpoint`). */
+async function checkpointOf(loop: Loop, history: readonly EpochMetrics[]): Promise<LoopCheckpoint> {
+  const named = await loop.optimizer.optimizer.getWeights();
+  try {
+    const { best } = loop;
+    return {
+      epochsDone: history.length,
+      history: [...history],
+      weights: await Promise.all(loop.saved.map((v, i) => saveTensor(v, v.name || `variable_${i}`))),
+      best: {
+        epoch: best.epoch, valLoss: best.valLoss, epochsSinceBest: best.epochsSinceBest, changed: best.changed,
+        weights: await Promise.all(best.copies.map((c, i) => saveTensor(c, loop.saved[i]?.name ?? `variable_${i}`))),
+      },
+      optimizer: await Promise.all(named.map((n) => saveTensor(n.tensor, n.name))),
+      elapsedMs: elapsedMs(loop),
+      samplesSeen: loop.clock.samplesSeen,
+    };
+  } finally {
+    // The step count is a new scalar; the rest are the optimizer's own variables.
+    named[0]?.tensor.dispose();
+  }
+}
+
+/** Puts the loop back at `checkpoint` (see `TrainLoopArgs.resume`); returns the number of epochs completed. */
+async function resumeLoop(loop: Loop, checkpoint: LoopCheckpoint, history: EpochMetrics[], learningRates: number[]): Promise<number> {
+  const { settings, train } = loop.args;
+  const fits = (saved: readonly SavedTensor[]): boolean =>
+    saved.length === loop.saved.length && saved.every((t, i) => t.shape.join(',') === (loop.saved[i] as tf.Variable).shape.join(','));
+  const done = checkpoint.epochsDone;
+  if (!fits(checkpoint.weights) || !fits(checkpoint.best.weights) || done !== checkpoint.history.length || done > settings.epochs) {
+    throw new Error('trainLoop: the checkpoint does not fit this model and settings');
+  }
+  tf.tidy(() => checkpoint.weights.forEach((t, i) => (loop.saved[i] as tf.Variable).assign(tensorOf(t))));
+  const { best } = loop;
+  tf.dispose(best.copies);
+  best.copies = checkpoint.best.weights.map(tensorOf);
+  Object.assign(best, { epoch: checkpoint.best.epoch, valLoss: checkpoint.best.valLoss, epochsSinceBest: checkpoint.best.epochsSinceBest, changed: checkpoint.best.changed });
+  if (checkpoint.optimizer.length > 0) {
+    const named = checkpoint.optimizer.map((t) => ({ name: t.name, tensor: tensorOf(t) }));
+    try {
+      await loop.optimizer.optimizer.setWeights(named);
+    } finally {
+      tf.dispose(named.map((n) => n.tensor));
+    }
+  }
+  // The completed epochs' seeded draws (shuffle, then one seed per batch), so the epochs left draw as they would have.
+  for (let k = 0; k < done; k++) {
+    loop.rng.shuffle(Array.from({ length: train.size }, (_, i) => i));
+    for (let start = 0; start < train.size; start += settings.batchSize) loop.rng.uint32();
+  }
+  history.push(...checkpoint.history);
+  learningRates.push(...checkpoint.history.map((m) => m.learningRate ?? settings.learningRate));
+  loop.clock.startMs = loop.now() - checkpoint.elapsedMs;
+  loop.clock.samplesSeen = checkpoint.samplesSeen;
+  return done;
 }
 
 /** Saves the variables when `metrics` is the best epoch so far (every epoch, without a validation set). */

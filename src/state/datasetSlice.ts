@@ -11,6 +11,7 @@ import { createImagePool } from '../data/imagePool';
 import type { ImagePool } from '../data/imagePool';
 import { AUTO_INGEST, applyScan, buildFromFiles, expandArchives, readLabelTexts, renameClass, scanDataset } from './ingestFlow';
 import type { BuiltDataset, IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
+import { captureFolder, capturePaths, classRenames, mergeFindings, wasScanned, withRenames } from './captureFlow';
 
 /** A long ingest step under way. */
 export interface IngestTask {
@@ -46,8 +47,32 @@ export interface DatasetSlice {
   renameClass(index: number, name: string): void;
   /** Cancels unzipping or scanning; the dataset stays as listed, unscanned. */
   cancelIngest(): void;
+  /**
+   * Adds `images` (JPEG frames) as new training images of class `className` (an existing class, or a new one)
+   * and reads the dataset again, keeping class renames and checking only the new files. Resolves with the
+   * paths given to the new files. Rejects with a `UserFacingError` (and changes nothing) while training or
+   * reading runs, for a dataset labelled by a file, or for a bad class name; see `captureFolder`.
+   */
+  addCaptures(className: string, images: readonly Blob[]): Promise<string[]>;
   /** Decodes file `fileIndex` as the training worker would, with `params` (null: the centre crop), in the pool. */
   decodeView(fileIndex: number, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
+  /**
+   * Puts back a saved dataset (a project reopened, see src/state/projects) as it was, without reading or
+   * scanning anything; null empties the slice. Cancels an ingest under way; does nothing while training.
+   */
+  restore(saved: DatasetSnapshot | null): void;
+}
+
+/** What a saved project holds of the dataset slice. */
+export interface DatasetSnapshot {
+  readonly sources: readonly PickedFile[];
+  readonly labelTexts: ReadonlyMap<string, string>;
+  readonly ingestOptions: IngestOptions;
+  readonly dropDuplicates: boolean;
+  readonly dataset: Dataset | null;
+  readonly scan: ScanFindings | null;
+  readonly duplicates: DuplicateReport | null;
+  readonly ingestMs: number;
 }
 
 /** What the slice needs from the rest of the store. */
@@ -81,21 +106,28 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
     dataset, itemsByPath: new Map(dataset.items.map((it) => [it.path, it])),
   });
 
-  /** Builds the dataset from the current sources and options, then scans it. */
-  const rebuild = async (startMs: number): Promise<void> => {
+  /**
+   * Builds the dataset from the current sources and options, then scans it. `kept` (after captures): class
+   * renames to keep, and an earlier scan whose files are not scanned again.
+   */
+  const rebuild = async (startMs: number, kept?: { scan: ScanFindings | null; renames: ReadonlyMap<string, string> }): Promise<void> => {
     const { sources, labelTexts, ingestOptions } = get();
     listed = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+    if (kept) listed = { ...listed, dataset: withRenames(listed.dataset, kept.renames) };
     const { dataset: built, studioMadeValidation } = listed;
     set({ ...withDataset(built), scan: null, duplicates: null, ingestError: null, ingestMs: performance.now() - startMs });
     host.onDatasetChanged();
     controller = new AbortController();
     const signal = controller.signal;
-    set({ ingestTask: { stage: 'scanning', done: 0, total: built.items.length } });
+    const earlier = kept?.scan ?? null;
+    const toScan = earlier ? { ...built, items: built.items.filter((i) => !wasScanned(earlier, i.fileIndex)) } : built;
+    set({ ingestTask: { stage: 'scanning', done: 0, total: toScan.items.length } });
     pool ??= createPool();
     try {
-      const findings = await scanDataset(pool, sources, built, {
+      const fresh = await scanDataset(pool, sources, toScan, {
         signal, onProgress: (done, total) => set({ ingestTask: { stage: 'scanning', done, total } }),
       });
+      const findings = earlier ? mergeFindings(earlier, fresh) : fresh;
       if (get().dataset !== built) return;
       const scanned = applyScan(built, sources, findings, { dropDuplicates: get().dropDuplicates, studioMadeValidation });
       set({ ...withDataset(scanned.dataset), scan: findings, duplicates: scanned.duplicates, ingestTask: null, ingestMs: performance.now() - startMs });
@@ -170,6 +202,23 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       }
     },
 
+    async addCaptures(className, images) {
+      const { sources, dataset, scan, ingestTask } = get();
+      if (host.isTraining()) throw new UserFacingError('Training is running: capture frames when it has finished.');
+      if (ingestTask !== null) throw new UserFacingError('The images are being read or checked: capture again when that is done.');
+      const paths = capturePaths(sources, captureFolder(sources, dataset, className), images.length);
+      if (paths.length === 0) return [];
+      const renames = dataset && listed ? classRenames(listed.dataset.classes, dataset.classes) : new Map<string, string>();
+      // Appended, not sorted in: the files already given keep their indices, so their scan still applies.
+      const all = [...sources, ...images.map((file, i) => ({ file, path: paths[i] ?? '' }))];
+      set({ sources: all, files: all.map((s) => s.file), ingestError: null });
+      await rebuild(performance.now(), { scan: dataset ? scan : null, renames }).catch((error: unknown) => {
+        set({ dataset: null, itemsByPath: new Map(), ingestTask: null, ingestError: asMessage(error) });
+        host.onDatasetChanged();
+      });
+      return paths;
+    },
+
     cancelIngest() {
       controller?.abort();
     },
@@ -179,6 +228,29 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       if (!file) return Promise.reject(new Error('file is no longer available'));
       pool ??= createPool();
       return pool.decode(file, sizePx, params ?? undefined);
+    },
+
+    restore(saved) {
+      if (host.isTraining()) return;
+      controller?.abort();
+      listed = null;
+      name = saved?.dataset?.name;
+      if (!saved) {
+        set({ ...EMPTY, ingestOptions: AUTO_INGEST, dropDuplicates: false, ingestMs: 0, ingestError: null, ingestTask: null });
+        return;
+      }
+      const { sources, labelTexts, ingestOptions, dataset } = saved;
+      set({
+        ...EMPTY, sources, files: sources.map((s) => s.file), labelTexts, ingestOptions, dropDuplicates: saved.dropDuplicates,
+        ...(dataset ? withDataset(dataset) : {}), scan: saved.scan, duplicates: saved.duplicates, ingestMs: saved.ingestMs,
+        ingestError: null, ingestTask: null,
+      });
+      // The dataset as listed, for toggling duplicates and for captures (cheap: no file is read).
+      try {
+        if (sources.length > 0) listed = buildFromFiles(sources, labelTexts, ingestOptions, host.splitSettings(), name);
+      } catch {
+        listed = null;
+      }
     },
   };
   return slice;

@@ -6,15 +6,17 @@ import { createStore } from 'zustand/vanilla';
 import type { SkippedFile } from '../core/types';
 import type { ImagePool } from '../data/imagePool';
 import type { BackendName } from '../engine/backend';
+import { registerUserBackbone } from '../engine/catalog';
 import type { ClassifierModel } from '../engine/classifierModel';
-import type { BatchMetrics, EpochMetrics, RunPlan, RunStage, TrainEvent } from '../engine/events';
+import type { CustomBackbone } from '../engine/customBackbone';
+import type { BatchMetrics, EpochMetrics, RunCheckpoint, RunPlan, RunStage, TrainEvent } from '../engine/events';
 import type { Evaluation, Prediction, StudioReport } from '../engine/report';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import type { TrainSettings } from '../engine/settings';
 import { startTrainingWorker } from '../engine/trainClient';
 import type { TrainingHandle } from '../engine/trainClient';
 import { createDatasetSlice } from './datasetSlice';
-import type { DatasetSlice } from './datasetSlice';
+import type { DatasetSlice, DatasetSnapshot } from './datasetSlice';
 import { appendCapped, estimateRemainingMs, ratePerSecond, trainingFraction } from './progress';
 import type { BatchLossPoint } from './progress';
 
@@ -66,6 +68,8 @@ export interface RunState {
   /** Whether an `Evaluate now` is waiting for the end of the current epoch. */
   readonly evaluationPending: boolean;
   readonly message: string | null;
+  /** The run's state after its last completed epoch (saved by src/state/projects), null before the first. */
+  readonly checkpoint: RunCheckpoint | null;
 }
 
 /** Held-out results of the head after one epoch, while training goes on. */
@@ -88,6 +92,23 @@ export interface ActiveClassifier {
   readonly report: StudioReport | null;
 }
 
+/** A finished run as a project keeps it: its results and curves (see src/state/projects). */
+export type SavedRun = Pick<
+  RunState,
+  'status' | 'backend' | 'backendReason' | 'fineTuneBackend' | 'fineTuneBackendReason' | 'plan' | 'epochs' | 'history' | 'skipped' | 'report' | 'message'
+>;
+
+/** What a saved project puts back into the studio (see `restoreProject`). */
+export interface StudioSnapshot {
+  readonly dataset: DatasetSnapshot | null;
+  readonly settings: TrainSettings;
+  readonly backendPreference: 'auto' | BackendName;
+  /** The last finished run (status `done`, `stopped` or `error`), or null. */
+  readonly run: SavedRun | null;
+  readonly classifier: ActiveClassifier | null;
+  readonly classifierNote: string | null;
+}
+
 /** The whole studio: the dataset (see `DatasetSlice`), the settings, the run, and the actions. */
 export interface StudioState extends DatasetSlice {
   readonly settings: TrainSettings;
@@ -99,12 +120,22 @@ export interface StudioState extends DatasetSlice {
   readonly classifier: ActiveClassifier | null;
   /** Why the last run gave no exportable model (a graph backbone), or null. */
   readonly classifierNote: string | null;
+  /** The model of the user's own last chosen as the backbone (with its files), or null. */
+  readonly customBackbone: CustomBackbone | null;
   /** Makes `classifier` the active one (an import); null clears it. */
   setClassifier(classifier: ActiveClassifier | null): void;
+  /** Makes a model of the user's own known by its id and trains with it from now on (not while a run is under way). */
+  useCustomBackbone(custom: CustomBackbone): void;
+  /**
+   * Replaces the dataset, settings, last run and classifier by a saved project's (null: a new, empty
+   * project). Returns false, changing nothing, while a run is under way.
+   */
+  restoreProject(snapshot: StudioSnapshot | null): boolean;
   updateSettings(patch: Partial<TrainSettings>): void;
   setBackendPreference(preference: 'auto' | BackendName): void;
   loadModelsIndex(fetcher?: typeof fetch): Promise<void>;
-  train(): void;
+  /** Starts a run; with `resumeFrom` (a checkpoint of a run on this dataset and settings) it goes on from there. */
+  train(resumeFrom?: RunCheckpoint): void;
   stop(): void;
   /** Evaluates the head on the held-out splits at the end of the current epoch. */
   evaluateNow(): void;
@@ -118,7 +149,7 @@ const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
 const IDLE_RUN: RunState = {
   status: 'idle', backend: null, backendReason: null, fineTuneBackend: null, fineTuneBackendReason: null, plan: null, stage: null, progress: { done: 0, total: 0 },
   stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
-  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null,
+  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null, checkpoint: null,
 };
 
 /** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
@@ -169,6 +200,8 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
         ...run, evaluationPending: false,
         interim: { epoch: event.epoch, evaluations: event.evaluations, predictions: event.predictions },
       };
+    case 'checkpoint':
+      return { ...run, checkpoint: event.checkpoint };
     case 'done':
       return { ...run, status: 'done', stage: null, report: event.report, message: null };
     case 'stopped':
@@ -198,9 +231,30 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
     run: IDLE_RUN,
     classifier: null,
     classifierNote: null,
+    customBackbone: null,
 
     setClassifier(classifier) {
       set({ classifier, classifierNote: null });
+    },
+
+    useCustomBackbone(custom) {
+      if (isActive(get().run.status)) return;
+      registerUserBackbone(custom.entry);
+      // Two-stage stays on only where the model has cut points.
+      const fineTune = get().settings.fineTune && custom.entry.fineTune !== null;
+      set({ customBackbone: custom, settings: { ...get().settings, backboneId: custom.entry.id, fineTune, fineTuneBlocks: null } });
+    },
+
+    restoreProject(snapshot) {
+      if (isActive(get().run.status)) return false;
+      // Settings first: the dataset slice draws its listing with the split settings.
+      set({ settings: snapshot?.settings ?? DEFAULT_SETTINGS, backendPreference: snapshot?.backendPreference ?? 'auto' });
+      get().restore(snapshot?.dataset ?? null);
+      set({
+        run: snapshot?.run ? { ...IDLE_RUN, ...snapshot.run } : IDLE_RUN,
+        classifier: snapshot?.classifier ?? null, classifierNote: snapshot?.classifierNote ?? null,
+      });
+      return true;
     },
 
     updateSettings(patch) {
@@ -222,14 +276,19 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
       }
     },
 
-    train() {
-      const { dataset, files, settings, ingestMs, backendPreference, run } = get();
+    train(resumeFrom) {
+      const { dataset, files, settings, ingestMs, backendPreference, run, customBackbone } = get();
       // The scan may still change the dataset (undecodable files, duplicates): train on the checked one.
       if (!dataset || isActive(run.status) || get().ingestTask !== null) return;
       const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
-      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs } });
+      // A resumed run starts with the epochs it had completed: the curves go on from there.
+      const history = resumeFrom ? [...resumeFrom.history] : [];
+      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history } });
       handle = startWorker(
-        { type: 'start', dataset, files, settings, ingestMs, backend: backendPreference },
+        {
+          type: 'start', dataset, files, settings, ingestMs, backend: backendPreference, checkpoints: true, ...(resumeFrom ? { resumeFrom } : {}),
+          ...(customBackbone?.entry.id === settings.backboneId ? { customBackbone } : {}),
+        },
         (event) => {
           set({ run: applyTrainEvent(get().run, event) });
           if (event.type === 'done') {

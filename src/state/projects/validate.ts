@@ -1,0 +1,295 @@
+/**
+ * Checks a `ProjectState` read from a project file (or from storage) before anything uses it: every field
+ * the studio reads has the right type, every index points at something that exists, every size matches the
+ * bytes that came with it. Settings missing from an older project take their defaults. Pure (Node-tested).
+ */
+import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
+import type { Dataset, SplitName } from '../../core/types';
+import { PHOTO_FITS } from '../../data/photoFit';
+import { BACKEND_ORDER } from '../../engine/backend';
+import { ALL_BACKBONES } from '../../engine/catalog';
+import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
+import type { EpochMetrics } from '../../engine/events';
+import type { Evaluation, StudioReport } from '../../engine/report';
+import { DEFAULT_SETTINGS } from '../../engine/settings';
+import type { TrainSettings } from '../../engine/settings';
+import type { SavedRun } from '../studioStore';
+import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from './check';
+import type { Rec } from './check';
+import { PROJECT_STATE_VERSION } from './projectState';
+import type { ClassifierMeta, ProjectContent, ProjectState, SavedScan } from './projectState';
+
+const LAYOUTS = ['auto', ...DATASET_LAYOUTS] as const;
+const SPLITS = SPLIT_NAMES as readonly SplitName[];
+
+/** The state, checked; throws a `ShapeError` (a `UserFacingError`) naming the first problem. */
+export function validateProjectState(value: unknown, where = 'state'): ProjectState {
+  const v = object(value, where);
+  if (v.version !== PROJECT_STATE_VERSION) throw new ShapeError(`${where}.version`, `is ${String(v.version)}; this studio reads version ${PROJECT_STATE_VERSION}`);
+  const files = array(v.files, `${where}.files`).map((f, i) => {
+    const file = object(f, `${where}.files[${i}]`);
+    return { path: string(file.path, `${where}.files[${i}].path`), size: integer(file.size, `${where}.files[${i}].size`), type: string(file.type, `${where}.files[${i}].type`) };
+  });
+  const options = object(v.ingestOptions, `${where}.ingestOptions`);
+  const dataset = nullable(v.dataset, (d) => checkDataset(d, `${where}.dataset`, files.length));
+  const settings = checkSettings(v.settings, `${where}.settings`);
+  return {
+    version: PROJECT_STATE_VERSION,
+    files,
+    labelTexts: array(v.labelTexts, `${where}.labelTexts`).map((pair, i) => {
+      const [path, text] = array(pair, `${where}.labelTexts[${i}]`);
+      return [string(path, `${where}.labelTexts[${i}][0]`), string(text, `${where}.labelTexts[${i}][1]`)] as const;
+    }),
+    ingestOptions: {
+      layout: oneOf(options.layout, LAYOUTS, `${where}.ingestOptions.layout`),
+      labelFile: nullable(options.labelFile, (s) => string(s, `${where}.ingestOptions.labelFile`)),
+      fileColumn: nullable(options.fileColumn, (s) => string(s, `${where}.ingestOptions.fileColumn`)),
+      labelColumn: nullable(options.labelColumn, (s) => string(s, `${where}.ingestOptions.labelColumn`)),
+    },
+    dropDuplicates: boolean(v.dropDuplicates, `${where}.dropDuplicates`),
+    dataset,
+    scan: nullable(v.scan, (s) => checkScan(s, `${where}.scan`, files.length)),
+    duplicates: nullable(v.duplicates, (d) => {
+      const dup = object(d, `${where}.duplicates`);
+      for (const key of ['withinClass', 'acrossClasses', 'acrossSplits', 'nearAcrossSplits']) array(dup[key], `${where}.duplicates.${key}`);
+      return dup as unknown as ProjectState['duplicates'];
+    }),
+    ingestMs: number(v.ingestMs, `${where}.ingestMs`),
+    settings,
+    backendPreference: oneOf(v.backendPreference, ['auto', ...BACKEND_ORDER] as const, `${where}.backendPreference`),
+    run: nullable(v.run, (r) => checkRun(r, `${where}.run`)),
+    classifier: nullable(v.classifier, (c) => checkClassifier(c, `${where}.classifier`)),
+    classifierNote: nullable(v.classifierNote, (s) => string(s, `${where}.classifierNote`)),
+  };
+}
+
+/** A project's content with its state checked (see `validateProjectState`) and its bytes checked against it. */
+export function checkedContent(raw: Omit<ProjectContent, 'state'> & { readonly state: unknown }, where = 'state'): ProjectContent {
+  const content = { ...raw, state: validateProjectState(raw.state, where) };
+  validateContent(content);
+  return content;
+}
+
+/** Checks that the bytes match the state: one blob per file of its size, the thumbnails listed, the weights' length. */
+export function validateContent(content: ProjectContent): void {
+  const { state } = content;
+  if (content.files.length !== state.files.length) {
+    throw new ShapeError('files', `has ${content.files.length} entries; the project lists ${state.files.length}`);
+  }
+  state.files.forEach((f, i) => {
+    const size = content.files[i]?.size;
+    if (size !== f.size) throw new ShapeError(`file ${i} (${f.path})`, `has ${size ?? 0} bytes; the project says ${f.size}`);
+  });
+  for (const index of state.scan?.thumbnails ?? []) {
+    if (!content.thumbnails.has(index)) throw new ShapeError(`thumbnail ${index}`, 'is missing');
+  }
+  const meta = state.classifier?.model;
+  if (meta) {
+    const size = content.weights?.byteLength;
+    if (size !== meta.weightBytes) throw new ShapeError('the model weights', `have ${size ?? 0} bytes; the model says ${meta.weightBytes}`);
+  } else if (content.weights) {
+    throw new ShapeError('the model weights', 'came without a model');
+  }
+}
+
+function checkDataset(value: unknown, where: string, fileCount: number): Dataset {
+  const d = object(value, where);
+  const classes = strings(d.classes, `${where}.classes`);
+  if (new Set(classes).size !== classes.length) throw new ShapeError(`${where}.classes`, 'has a name twice');
+  const items = array(d.items, `${where}.items`).map((it, i) => {
+    const item = object(it, `${where}.items[${i}]`);
+    return {
+      fileIndex: integer(item.fileIndex, `${where}.items[${i}].fileIndex`, 0, fileCount - 1),
+      path: string(item.path, `${where}.items[${i}].path`),
+      classIndex: integer(item.classIndex, `${where}.items[${i}].classIndex`, 0, classes.length - 1),
+      split: oneOf(item.split, SPLITS, `${where}.items[${i}].split`),
+    };
+  });
+  const notes = d.notes === undefined ? undefined : array(d.notes, `${where}.notes`).map((n, i) => {
+    const note = object(n, `${where}.notes[${i}]`);
+    string(note.message, `${where}.notes[${i}].message`);
+    oneOf(note.level, ['info', 'warning', 'error'] as const, `${where}.notes[${i}].level`);
+    if (note.files !== undefined) strings(note.files, `${where}.notes[${i}].files`);
+    return note;
+  });
+  return {
+    ...(d as unknown as Dataset),
+    name: string(d.name, `${where}.name`),
+    layout: oneOf(d.layout, DATASET_LAYOUTS, `${where}.layout`),
+    classes,
+    items,
+    skipped: checkSkipped(d.skipped, `${where}.skipped`),
+    ...(notes ? { notes: notes as unknown as Dataset['notes'] } : {}),
+  };
+}
+
+function checkSkipped(value: unknown, where: string): { file: string; reason: string }[] {
+  return array(value, where).map((s, i) => {
+    const skip = object(s, `${where}[${i}]`);
+    return { file: string(skip.file, `${where}[${i}].file`), reason: string(skip.reason, `${where}[${i}].reason`) };
+  });
+}
+
+function checkScan(value: unknown, where: string, fileCount: number): SavedScan {
+  const s = object(value, where);
+  const index = (v: unknown, at: string): number => integer(v, at, 0, fileCount - 1);
+  return {
+    failed: array(s.failed, `${where}.failed`).map((p, i) => {
+      const [at, reason] = array(p, `${where}.failed[${i}]`);
+      return [index(at, `${where}.failed[${i}][0]`), string(reason, `${where}.failed[${i}][1]`)] as const;
+    }),
+    hashes: array(s.hashes, `${where}.hashes`).map((p, i) => {
+      const [at, hash] = array(p, `${where}.hashes[${i}]`);
+      const h = object(hash, `${where}.hashes[${i}][1]`);
+      return [index(at, `${where}.hashes[${i}][0]`), { sha256: string(h.sha256, `${where}.hashes[${i}][1].sha256`), dhash: string(h.dhash, `${where}.hashes[${i}][1].dhash`) }] as const;
+    }),
+    thumbnails: array(s.thumbnails, `${where}.thumbnails`).map((t, i) => index(t, `${where}.thumbnails[${i}]`)),
+  };
+}
+
+/** Settings over the defaults: each saved one must have the default's type; unknown keys are dropped. */
+export function checkSettings(value: unknown, where: string): TrainSettings {
+  const s = object(value, where);
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
+    const saved = s[key];
+    if (saved === undefined) continue;
+    if (key === 'fineTuneBlocks') out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, 1, 1000));
+    else if (key === 'augment') out[key] = { ...DEFAULT_SETTINGS.augment, ...sameTypes(object(saved, `${where}.augment`), DEFAULT_SETTINGS.augment, `${where}.augment`) };
+    else if (typeof saved !== typeof fallback || (typeof saved === 'number' && !Number.isFinite(saved))) throw new ShapeError(`${where}.${key}`, `is not a ${typeof fallback}`);
+    else out[key] = saved;
+  }
+  const settings = out as unknown as TrainSettings;
+  oneOf(settings.backboneId, ALL_BACKBONES.map((b) => b.id), `${where}.backboneId`);
+  oneOf(settings.optimizer, ['adam', 'sgd'] as const, `${where}.optimizer`);
+  oneOf(settings.schedule, ['constant', 'plateau', 'cosine'] as const, `${where}.schedule`);
+  oneOf(settings.classWeighting, ['auto', 'balanced', 'none'] as const, `${where}.classWeighting`);
+  oneOf(settings.photoFit, PHOTO_FITS, `${where}.photoFit`);
+  for (const key of ['epochs', 'batchSize', 'embedBatchSize', 'augmentViews', 'patience', 'fineTuneEpochs', 'hiddenUnits'] as const) {
+    integer(settings[key], `${where}.${key}`, 0, 100_000);
+  }
+  return settings;
+}
+
+function sameTypes(saved: Rec, defaults: object, where: string): Rec {
+  const out: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    if (saved[key] === undefined) continue;
+    if (typeof saved[key] !== typeof fallback) throw new ShapeError(`${where}.${key}`, `is not a ${typeof fallback}`);
+    out[key] = saved[key];
+  }
+  return out;
+}
+
+function checkHistory(value: unknown, where: string): EpochMetrics[] {
+  return array(value, where).map((m, i) => {
+    const e = object(m, `${where}[${i}]`);
+    integer(e.epoch, `${where}[${i}].epoch`, 1);
+    // JSON writes NaN (no validation set) as null: read it back as NaN.
+    const numbers = Object.fromEntries(
+      ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'elapsedMs'].map((key) => [key, number(e[key], `${where}[${i}].${key}`, { allowNonFinite: true })]),
+    );
+    return { ...e, ...numbers } as unknown as EpochMetrics;
+  });
+}
+
+function checkEvaluation(value: unknown, where: string, classCount: number): Evaluation {
+  const e = object(value, where);
+  oneOf(e.split, SPLITS, `${where}.split`);
+  number(e.accuracy, `${where}.accuracy`);
+  const matrix = array(e.confusionMatrix, `${where}.confusionMatrix`);
+  if (matrix.length !== classCount) throw new ShapeError(`${where}.confusionMatrix`, `has ${matrix.length} rows for ${classCount} classes`);
+  matrix.forEach((row, t) => {
+    const cells = array(row, `${where}.confusionMatrix[${t}]`);
+    if (cells.length !== classCount) throw new ShapeError(`${where}.confusionMatrix[${t}]`, `has ${cells.length} cells for ${classCount} classes`);
+    cells.forEach((c, p) => integer(c, `${where}.confusionMatrix[${t}][${p}]`));
+  });
+  array(e.perClass, `${where}.perClass`).forEach((c, i) => string(object(c, `${where}.perClass[${i}]`).class, `${where}.perClass[${i}].class`));
+  object(e.macroAvg, `${where}.macroAvg`);
+  object(e.weightedAvg, `${where}.weightedAvg`);
+  return e as unknown as Evaluation;
+}
+
+/** A `report.json` as the results views read it. */
+export function checkReport(value: unknown, where: string): StudioReport {
+  const r = object(value, where);
+  if (r.version !== 1) throw new ShapeError(`${where}.version`, 'is not 1');
+  string(r.backbone, `${where}.backbone`);
+  string(r.backend, `${where}.backend`);
+  const classes = strings(r.classes, `${where}.classes`);
+  checkEvaluation(r.evaluation, `${where}.evaluation`, classes.length);
+  array(r.evaluations, `${where}.evaluations`).forEach((e, i) => checkEvaluation(e, `${where}.evaluations[${i}]`, classes.length));
+  checkHistory(r.history, `${where}.history`);
+  checkSkipped(r.skipped, `${where}.skipped`);
+  array(r.predictions, `${where}.predictions`).forEach((p, i) => {
+    const at = `${where}.predictions[${i}]`;
+    const pr = object(p, at);
+    string(pr.file, `${at}.file`);
+    oneOf(pr.split, SPLITS, `${at}.split`);
+    string(pr.trueClass, `${at}.trueClass`);
+    string(pr.predictedClass, `${at}.predictedClass`);
+    number(pr.confidence, `${at}.confidence`);
+  });
+  const timings = object(r.timings, `${where}.timings`);
+  for (const key of ['ingestMs', 'embedMs', 'trainMs', 'totalMs']) number(timings[key], `${where}.timings.${key}`);
+  number(r.embedImagesPerSecond, `${where}.embedImagesPerSecond`);
+  object(r.mistakes, `${where}.mistakes`);
+  object(r.settings, `${where}.settings`);
+  object(r.plan, `${where}.plan`);
+  array(r.stages, `${where}.stages`);
+  object(r.counts, `${where}.counts`);
+  return r as unknown as StudioReport;
+}
+
+function checkRun(value: unknown, where: string): SavedRun {
+  const r = object(value, where);
+  return {
+    status: oneOf(r.status, ['done', 'stopped', 'error'] as const, `${where}.status`),
+    backend: nullable(r.backend, (s) => string(s, `${where}.backend`)),
+    backendReason: nullable(r.backendReason, (s) => string(s, `${where}.backendReason`)),
+    fineTuneBackend: nullable(r.fineTuneBackend, (s) => string(s, `${where}.fineTuneBackend`)),
+    fineTuneBackendReason: nullable(r.fineTuneBackendReason, (s) => string(s, `${where}.fineTuneBackendReason`)),
+    plan: nullable(r.plan, (p) => object(p, `${where}.plan`) as unknown as SavedRun['plan']),
+    epochs: integer(r.epochs, `${where}.epochs`),
+    history: checkHistory(r.history, `${where}.history`),
+    skipped: checkSkipped(r.skipped, `${where}.skipped`),
+    report: nullable(r.report, (rep) => checkReport(rep, `${where}.report`)),
+    message: nullable(r.message, (s) => string(s, `${where}.message`)),
+  };
+}
+
+const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1 };
+
+function checkClassifier(value: unknown, where: string): NonNullable<ProjectState['classifier']> {
+  const c = object(value, where);
+  const m = object(c.model, `${where}.model`);
+  if (m.format !== CLASSIFIER_FORMAT) throw new ShapeError(`${where}.model.format`, `is not ${CLASSIFIER_FORMAT}`);
+  let bytes = 0;
+  const specs = array(m.weightSpecs, `${where}.model.weightSpecs`).map((s, i) => {
+    const at = `${where}.model.weightSpecs[${i}]`;
+    const spec = object(s, at);
+    if (spec.quantization !== undefined) throw new ShapeError(at, 'is quantized (not supported here)');
+    const shape = array(spec.shape, `${at}.shape`).map((d, k) => integer(d, `${at}.shape[${k}]`));
+    const dtype = oneOf(spec.dtype, Object.keys(DTYPE_BYTES), `${at}.dtype`);
+    bytes += shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[dtype] ?? 4);
+    return { name: string(spec.name, `${at}.name`), shape, dtype: dtype as 'float32' };
+  });
+  const weightBytes = integer(m.weightBytes, `${where}.model.weightBytes`);
+  if (weightBytes !== bytes) throw new ShapeError(`${where}.model.weightBytes`, `is ${weightBytes}; the weight specs need ${bytes}`);
+  const labels = strings(m.labels, `${where}.model.labels`);
+  const model: ClassifierMeta = {
+    format: CLASSIFIER_FORMAT,
+    labels,
+    imageSizePx: integer(m.imageSizePx, `${where}.model.imageSizePx`, 1, 4096),
+    backbone: string(m.backbone, `${where}.model.backbone`),
+    modelTopology: object(m.modelTopology, `${where}.model.modelTopology`),
+    weightSpecs: specs,
+    weightBytes,
+  };
+  return {
+    origin: oneOf(c.origin, ['trained', 'imported'] as const, `${where}.origin`),
+    name: string(c.name, `${where}.name`),
+    report: nullable(c.report, (r) => checkReport(r, `${where}.report`)),
+    model,
+  };
+}
