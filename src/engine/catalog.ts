@@ -340,9 +340,14 @@ export function registerUserBackbone(entry: BackboneEntry): void {
   userBackbones.set(entry.id, entry);
 }
 
+/** A catalog entry or a registered custom one; undefined when there is none (a custom id after a reload). */
+export function findBackboneEntry(id: string): BackboneEntry | undefined {
+  return ALL_BACKBONES.find((b) => b.id === id) ?? userBackbones.get(id);
+}
+
 /** Looks up a catalog entry, or a registered custom one; throws with the known ids when there is none. */
 export function getBackboneEntry(id: string): BackboneEntry {
-  const entry = ALL_BACKBONES.find((b) => b.id === id) ?? userBackbones.get(id);
+  const entry = findBackboneEntry(id);
   if (!entry) {
     const custom = id.startsWith(CUSTOM_ID_PREFIX) ? ' (a model of your own must be chosen again after the page reloads)' : '';
     throw new Error(`Unknown backbone "${id}"${custom}; known: ${[...ALL_BACKBONES, ...userBackbones.values()].map((b) => b.id).join(', ')}`);

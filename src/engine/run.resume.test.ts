@@ -101,22 +101,24 @@ describe('runTraining checkpoints and resumeFrom (MobileNet v1 0.25, WASM, real 
     expect(b.timings.trainMs).toBeGreaterThanOrEqual(saved.loop.elapsedMs);
   });
 
-  it('two-stage: interrupted in stage 2, it resumes from stage 1\'s last checkpoint and trains stage 2 again, as the uninterrupted run', async () => {
-    const twoStage = { ...settings, epochs: 3, fineTune: true, fineTuneBlocks: 1, fineTuneEpochs: 2, earlyStopping: false };
+  it('two-stage: a checkpoint after every epoch of both stages; resumed inside stage 2, the run ends as the uninterrupted one', async () => {
+    const twoStage = { ...settings, epochs: 3, fineTune: true, fineTuneBlocks: 1, fineTuneEpochs: 3, earlyStopping: false };
     const prepareFineTune = (): Promise<{ backend: string; reason: string }> => {
       registerWasmGradientKernels();
       return Promise.resolve({ backend: 'wasm', reason: 'test' });
     };
     const straight = await run({ settings: twoStage, checkpoints: true }, { prepareFineTune });
     const checkpoints = straight.events.flatMap((e) => (e.type === 'checkpoint' ? [e.checkpoint] : []));
-    // Stage 2 sends none (yet): the last checkpoint is stage 1's last epoch.
-    expect(checkpoints.map((c) => c.history.length)).toEqual([1, 2, 3]);
-    const resumed = await run({ settings: twoStage, checkpoints: true, resumeFrom: structuredClone(checkpoints[2] as RunCheckpoint) }, { prepareFineTune });
+    expect(checkpoints.map((c) => `${c.history.length}:${c.stage}`)).toEqual(['1:1', '2:1', '3:1', '4:2', '5:2', '6:2']);
+    // Interrupted after the first stage-2 epoch: stage 1 is not trained again, stage 2 goes on from epoch 5.
+    const resumed = await run({ settings: twoStage, checkpoints: true, resumeFrom: structuredClone(checkpoints[3] as RunCheckpoint) }, { prepareFineTune });
+    expect(resumed.events.flatMap((e) => (e.type === 'epochEnd' ? [e.epoch] : []))).toEqual([5, 6]);
     const a = straight.report as StudioReport;
     const b = resumed.report as StudioReport;
-    expect(b.history.map((m) => `${m.epoch}:${m.stage}`)).toEqual(['1:1', '2:1', '3:1', '4:2', '5:2']);
+    expect(b.history.map((m) => `${m.epoch}:${m.stage}`)).toEqual(['1:1', '2:1', '3:1', '4:2', '5:2', '6:2']);
     expect(withoutTime(b.history)).toEqual(withoutTime(a.history));
     expect(b.stages.map((st) => ({ ...st }))).toEqual(a.stages);
+    expect(b.predictions).toEqual(a.predictions);
   });
 
   it('sends no checkpoint unless asked, and refuses a checkpoint it cannot resume', async () => {
@@ -126,7 +128,7 @@ describe('runTraining checkpoints and resumeFrom (MobileNet v1 0.25, WASM, real 
     const checkpoint = first.events.find((e) => e.type === 'checkpoint');
     if (checkpoint?.type !== 'checkpoint') throw new Error('no checkpoint');
     const refused = await run({ settings: { ...settings, epochs: 1 }, resumeFrom: { ...checkpoint.checkpoint, stage: 2 } });
-    expect(refused.events.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/cannot be resumed/) });
+    expect(refused.events.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/does not belong to a run with these settings/) });
     const other = await run({ settings: { ...settings, epochs: 1, hiddenUnits: 16 }, resumeFrom: checkpoint.checkpoint });
     expect(other.events.at(-1)).toMatchObject({ type: 'error', message: expect.stringMatching(/does not fit/) });
   });

@@ -18,7 +18,7 @@ import { saveClassifier } from './classifierModel';
 import { memoryBudgetBytes, planMemory } from './memoryPlan';
 import type { MemoryPlan } from './memoryPlan';
 import type { ClassifierModel } from './classifierModel';
-import type { EpochMetrics, LoopCheckpoint, RunCheckpoint, RunPlan, TrainEvent } from './events';
+import type { EpochMetrics, RunCheckpoint, RunPlan, TrainEvent } from './events';
 import { extractAll } from './extract';
 import { resolveFineTuneBlocks } from './finetune';
 import type { SplitCache } from './extract';
@@ -27,6 +27,7 @@ import type { CachedClassifier } from './heldOut';
 import type { StageSummary, StudioReport } from './report';
 import { listMistakes } from './results';
 import type { TrainSettings } from './settings';
+import { createHead } from './head';
 import { fineTuneStage } from './stage2';
 import { trainHead } from './trainHead';
 
@@ -38,12 +39,13 @@ export interface RunRequest {
   readonly backend: string;
   /** Time the caller spent reading the folder, recorded in the report. */
   readonly ingestMs: number;
-  /** Send a `checkpoint` event after every epoch of stage 1 (stage 2 and the scratch CNN send none yet). */
+  /** Send a `checkpoint` event after every epoch of either stage. */
   readonly checkpoints?: boolean;
   /**
    * Go on from a `checkpoint` of a run with the same dataset and settings: the features are computed again
-   * (deterministic), the completed epochs are skipped (their history kept, not sent again) and the head
-   * starts from the checkpoint's weights and optimizer state.
+   * (deterministic), the completed epochs are skipped (their history kept, not sent again) and training
+   * starts from the checkpoint's weights and optimizer state: the head's in stage 1, the top blocks' and the
+   * head's in stage 2 (stage 1 is then not run again).
    */
   readonly resumeFrom?: RunCheckpoint;
   /**
@@ -212,13 +214,15 @@ interface StagesArgs {
   readonly checkpoints: boolean;
 }
 
-/** The stage-1 loop state to resume from, after checking the checkpoint fits this run. */
-function stage1Resume(resumeFrom: RunCheckpoint | undefined, scratch: boolean): LoopCheckpoint | undefined {
+/**
+ * Checks that `resumeFrom` fits this run: a stage-1 checkpoint of a pretrained backbone, or a stage-2 one of a
+ * run that has a stage 2 (the scratch CNN's only stage is stage 2).
+ */
+function checkResume(resumeFrom: RunCheckpoint | undefined, scratch: boolean, hasStage2: boolean): RunCheckpoint | undefined {
   if (!resumeFrom) return undefined;
-  if (resumeFrom.format !== 'fine-tune-studio/checkpoint@1' || resumeFrom.stage !== 1 || scratch) {
-    throw new UserFacingError('This checkpoint cannot be resumed here (only the head\'s stage of a pretrained backbone resumes): train again.');
-  }
-  return resumeFrom.loop;
+  const fits = resumeFrom.format === 'fine-tune-studio/checkpoint@1' && (resumeFrom.stage === 1 ? !scratch : hasStage2);
+  if (!fits) throw new UserFacingError('This checkpoint does not belong to a run with these settings: train again.');
+  return resumeFrom;
 }
 
 /** The trained model as a classifier of cached rows, and how the stages went. */
@@ -258,17 +262,25 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
     memory: { estimatedBytes: memory.estimate.totalBytes, budgetBytes: memory.budgetBytes, note: memory.note },
   };
   deps.onEvent({ type: 'plan', ...plan });
-  const resume = stage1Resume(args.resumeFrom, scratch);
+  const resumeFrom = checkResume(args.resumeFrom, scratch, split !== null);
+  const resume = resumeFrom?.stage === 1 ? resumeFrom.loop : undefined;
+  const resume2 = resumeFrom?.stage === 2 ? resumeFrom : undefined;
   // A resumed run's completed epochs were reported before: they are kept, not sent again.
-  const history: EpochMetrics[] = resume ? [...resume.history] : [];
-  const stages: StageSummary[] = [];
+  const history: EpochMetrics[] = resumeFrom ? [...resumeFrom.history] : [];
+  const stages: StageSummary[] = resume2 ? [...resume2.stages] : [];
   const onBatch = (metrics: Parameters<NonNullable<Parameters<typeof trainHead>[0]['onBatch']>>[0]): void =>
     deps.onEvent({ type: 'batchEnd', ...metrics });
 
   const trainStartMs = now() - (resume?.elapsedMs ?? 0);
   let head: tf.LayersModel | null = null;
   let stoppedByUser = false;
-  if (!scratch) {
+  if (!scratch && resume2) {
+    // Stage 1 finished before the checkpoint: a head of the same shape, whose weights the stage-2 checkpoint restores.
+    head = createHead({
+      featureSize: backbone.featureSize, numClasses, hiddenUnits: settings.hiddenUnits, dropout: settings.dropout,
+      batchNorm: settings.batchNorm, seed: settings.seed,
+    });
+  } else if (!scratch) {
     const featureClassifier = (model: tf.LayersModel): CachedClassifier => ({
       input: 'features', rowShape: [backbone.featureSize], probabilities: (x) => model.predict(x) as tf.Tensor2D,
     });
@@ -310,8 +322,8 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
       };
     }
   }
-  const trainMs = now() - trainStartMs;
-  const fineTuneStartMs = now();
+  const trainMs = resume2 ? resume2.trainMs : now() - trainStartMs;
+  const fineTuneStartMs = now() - (resume2?.loop.elapsedMs ?? 0);
   const prepared = await deps.prepareFineTune?.();
   // Stage 2 starts from stage 1's final head: it keeps its own weights only where they beat those.
   const stage1 = stages[0];
@@ -319,7 +331,11 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   const startLoss = history.find((m) => m.epoch === startEpoch)?.valLoss;
   const result = await fineTuneStage({
     split: split as BackboneSplit, head, featureSize: backbone.featureSize, caches, numClasses, settings, scratch,
-    classWeights, epochOffset: history.length, deps, now, onBatch,
+    classWeights, epochOffset: resume2 ? history.length - resume2.loop.epochsDone : history.length, deps, now, onBatch,
+    resume: resume2?.loop,
+    onCheckpoint: args.checkpoints
+      ? (loop) => deps.onEvent({ type: 'checkpoint', checkpoint: { format: 'fine-tune-studio/checkpoint@1', stage: 2, history: [...history], stages: [...stages], trainMs, loop } })
+      : undefined,
     initialBest: startEpoch !== undefined && startLoss !== undefined && Number.isFinite(startLoss)
       ? { epoch: startEpoch, valLoss: startLoss }
       : undefined,

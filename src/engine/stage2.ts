@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../core/rng';
 import type { SplitName } from '../core/types';
 import type { BackboneSplit } from './backbones';
-import type { BatchMetrics, EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics, LoopCheckpoint } from './events';
 import type { SplitCache } from './extract';
 import { applyHead, createHead, headL2 } from './head';
 import type { CachedClassifier } from './heldOut';
@@ -37,6 +37,10 @@ export interface FineTuneArgs {
   readonly now: () => number;
   onEpoch(metrics: EpochMetrics, classifier: CachedClassifier): void;
   onBatch(metrics: BatchMetrics): void;
+  /** After each completed epoch: the stage's loop state (the top's and the head's weights among it). */
+  onCheckpoint?(checkpoint: LoopCheckpoint): void;
+  /** Goes on from a checkpoint of this stage (see `TrainLoopArgs.resume`); the view draws of its epochs are replayed. */
+  readonly resume?: LoopCheckpoint;
 }
 
 export interface FineTuneResult {
@@ -79,6 +83,8 @@ export async function fineTuneStage(args: FineTuneArgs): Promise<FineTuneResult>
     const rows = images[image] as number[];
     return rows[rng.int(rows.length)] as number;
   };
+  // A resumed stage draws the views of its completed epochs (one draw per image and epoch) without training.
+  for (let draw = 0; draw < (args.resume?.epochsDone ?? 0) * images.length; draw++) rng.next();
   const classifier: CachedClassifier = {
     input: 'activations',
     rowShape: split.activationShape,
@@ -109,6 +115,8 @@ export async function fineTuneStage(args: FineTuneArgs): Promise<FineTuneResult>
       waitWhilePaused: args.deps.waitWhilePaused,
       onEpoch: (metrics) => args.onEpoch(metrics, classifier),
       onBatch: args.onBatch,
+      onCheckpoint: args.onCheckpoint,
+      resume: args.resume,
       now: args.now,
     });
     return {

@@ -1,6 +1,6 @@
 import type { PhotoFit } from '../data/photoFit';
 import type { ClassWeighting, LearningRateSchedule, TrainSettings } from '../engine/settings';
-import { getBackboneEntry } from '../engine/catalog';
+import { findBackboneEntry } from '../engine/catalog';
 import { AugmentPreview } from './AugmentPreview';
 import { CheckboxField, FieldGroup, NumberField, SelectField } from './Fields';
 import { studioActions, useStudio } from './useStudio';
@@ -20,9 +20,10 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
   const s = useStudio((state) => state.settings);
   const update = (patch: Partial<TrainSettings>): void => studioActions().updateSettings(patch);
   const augment = (patch: Partial<TrainSettings['augment']>): void => update({ augment: { ...s.augment, ...patch } });
-  const entry = getBackboneEntry(s.backboneId);
-  const scratch = entry.kind === 'scratch';
-  const maxBlocks = entry.fineTune?.cutPoints.length ?? 0;
+  // A model of the user's own is unknown after a reload until it is chosen again (the train panel says so).
+  const entry = findBackboneEntry(s.backboneId);
+  const scratch = entry?.kind === 'scratch';
+  const maxBlocks = entry?.fineTune?.cutPoints.length ?? 0;
   return (
     <details className="advanced" data-testid="advanced-settings">
       <summary>Training options</summary>
@@ -76,7 +77,7 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
             <>
               <NumberField
                 label={`Blocks to unfreeze (1-${maxBlocks})`}
-                value={s.fineTuneBlocks ?? entry.fineTune?.defaultBlocks ?? 1}
+                value={s.fineTuneBlocks ?? entry?.fineTune?.defaultBlocks ?? 1}
                 min={1}
                 max={maxBlocks}
                 disabled={disabled}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { BackendName } from '../engine/backend';
-import { getBackboneEntry } from '../engine/catalog';
+import { findBackboneEntry } from '../engine/catalog';
 import type { BackboneEntry } from '../engine/catalog';
 import { isActive } from '../state/studioStore';
 import { BackboneDownload } from './BackboneDownload';
@@ -15,13 +15,7 @@ import { studioActions, useStudio } from './useStudio';
 const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** The entry of `id`, or null when it is not known here (a model of the user's own from before a reload). */
-function entryOrNull(id: string): BackboneEntry | null {
-  try {
-    return getBackboneEntry(id);
-  } catch {
-    return null;
-  }
-}
+const entryOrNull = (id: string): BackboneEntry | null => findBackboneEntry(id) ?? null;
 
 /** Why two-stage training is off for this backbone, or null when it can be on. */
 function twoStageNote(entry: BackboneEntry): string | null {

@@ -7,7 +7,7 @@ import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
 import type { Dataset, SplitName } from '../../core/types';
 import { PHOTO_FITS } from '../../data/photoFit';
 import { BACKEND_ORDER } from '../../engine/backend';
-import { ALL_BACKBONES } from '../../engine/catalog';
+import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/catalog';
 import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
 import type { EpochMetrics } from '../../engine/events';
 import type { Evaluation, StudioReport } from '../../engine/report';
@@ -160,7 +160,8 @@ export function checkSettings(value: unknown, where: string): TrainSettings {
     else out[key] = saved;
   }
   const settings = out as unknown as TrainSettings;
-  oneOf(settings.backboneId, ALL_BACKBONES.map((b) => b.id), `${where}.backboneId`);
+  // A model of the user's own is kept by id; its files are not part of the project, so it is chosen again.
+  if (!settings.backboneId.startsWith(CUSTOM_ID_PREFIX)) oneOf(settings.backboneId, ALL_BACKBONES.map((b) => b.id), `${where}.backboneId`);
   oneOf(settings.optimizer, ['adam', 'sgd'] as const, `${where}.optimizer`);
   oneOf(settings.schedule, ['constant', 'plateau', 'cosine'] as const, `${where}.schedule`);
   oneOf(settings.classWeighting, ['auto', 'balanced', 'none'] as const, `${where}.classWeighting`);
