@@ -6,6 +6,8 @@
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import type { Dataset, DatasetItem } from '../core/types';
 import type { AugmentParams } from '../data/augment';
+import { DEFAULT_PHOTO_FIT } from '../data/photoFit';
+import type { PhotoFit } from '../data/photoFit';
 import type { DuplicateReport } from '../data/duplicates';
 import { createImagePool } from '../data/imagePool';
 import type { ImagePool } from '../data/imagePool';
@@ -55,7 +57,7 @@ export interface DatasetSlice {
    */
   addCaptures(className: string, images: readonly Blob[]): Promise<string[]>;
   /** Decodes file `fileIndex` as the training worker would, with `params` (null: the centre crop), in the pool. */
-  decodeView(fileIndex: number, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
+  decodeView(fileIndex: number, sizePx: number, params: AugmentParams | null, fit?: PhotoFit): Promise<Uint8Array>;
   /**
    * Puts back a saved dataset (a project reopened, see src/state/projects) as it was, without reading or
    * scanning anything; null empties the slice. Cancels an ingest under way; does nothing while training.
@@ -223,11 +225,11 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       controller?.abort();
     },
 
-    decodeView(fileIndex, sizePx, params) {
+    decodeView(fileIndex, sizePx, params, fit = DEFAULT_PHOTO_FIT) {
       const file = get().files[fileIndex];
       if (!file) return Promise.reject(new Error('file is no longer available'));
       pool ??= createPool();
-      return pool.decode(file, sizePx, params ?? undefined);
+      return pool.decode(file, { sizePx, params: params ?? undefined, fit });
     },
 
     restore(saved) {

@@ -2,10 +2,9 @@ import { useEffect, useMemo, useRef } from 'react';
 import { createRng } from '../core/rng';
 import { sampleAugmentParams, viewSeed } from '../data/augment';
 import type { AugmentParams } from '../data/augment';
-import { decodeImageToRgb } from '../data/decode';
 import type { PhotoFit } from '../data/photoFit';
 import { sampleItems } from '../data/sample';
-import { useStudio } from './useStudio';
+import { studioActions, useStudio } from './useStudio';
 
 const IMAGES = 3;
 const SIZE_PX = 112;
@@ -14,24 +13,20 @@ const SIZE_PX = 112;
 const FIT_NAMES: Readonly<Record<PhotoFit, string>> = { crop: 'centre crop', letterbox: 'letterboxed', squash: 'squashed' };
 
 interface ViewCanvasProps {
-  readonly file: Blob | undefined;
+  readonly fileIndex: number;
   readonly params: AugmentParams | null;
   readonly fit: PhotoFit;
   readonly label: string;
 }
 
-/**
- * One view drawn on a canvas, decoded by the function the training worker's image pool runs, with the same
- * fit and view. Decoded on the page: a dozen small views at most, and the store's `decodeView` (the pool)
- * takes no fit.
- */
-function ViewCanvas({ file, params, fit, label }: ViewCanvasProps) {
+/** One view drawn on a canvas, decoded in the image worker pool as the training worker decodes it: the same fit and view. */
+function ViewCanvas({ fileIndex, params, fit, label }: ViewCanvasProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    if (!file) return;
     let live = true;
     canvas.current?.removeAttribute('data-drawn');
-    void decodeImageToRgb(file, { sizePx: SIZE_PX, params: params ?? undefined, fit })
+    void studioActions()
+      .decodeView(fileIndex, SIZE_PX, params, fit)
       .then((rgb) => {
         const context = canvas.current?.getContext('2d');
         if (!live || !context) return;
@@ -48,7 +43,7 @@ function ViewCanvas({ file, params, fit, label }: ViewCanvasProps) {
     return () => {
       live = false;
     };
-  }, [file, params, fit]);
+  }, [fileIndex, params, fit]);
   return (
     <figure className="thumb">
       <canvas ref={canvas} width={SIZE_PX} height={SIZE_PX} data-testid="augment-view" aria-label={label} />
@@ -64,7 +59,6 @@ function ViewCanvas({ file, params, fit, label }: ViewCanvasProps) {
  */
 export function AugmentPreview() {
   const dataset = useStudio((s) => s.dataset);
-  const files = useStudio((s) => s.files);
   const augment = useStudio((s) => s.settings.augment);
   const views = useStudio((s) => s.settings.augmentViews);
   const seed = useStudio((s) => s.settings.seed);
@@ -84,9 +78,9 @@ export function AugmentPreview() {
       </h3>
       {rows.map(({ item, params }) => (
         <div className="gallery" key={item.path}>
-          <ViewCanvas file={files[item.fileIndex]} params={null} fit={fit} label={`${item.path} (${FIT_NAMES[fit]})`} />
+          <ViewCanvas fileIndex={item.fileIndex} params={null} fit={fit} label={`${item.path} (${FIT_NAMES[fit]})`} />
           {params.map((p, v) => (
-            <ViewCanvas key={v} file={files[item.fileIndex]} params={p} fit={fit} label={`view ${v + 1}`} />
+            <ViewCanvas key={v} fileIndex={item.fileIndex} params={p} fit={fit} label={`view ${v + 1}`} />
           ))}
         </div>
       ))}
