@@ -1,14 +1,18 @@
 /**
  * Privacy and security as a person can check them from outside: the headers the built app sends, a whole
- * session that makes no request beyond the page's own origin and breaks no rule of its Content-Security-
- * Policy, and file and folder names that look like HTML shown as text.
+ * session (ingest, train, export, predict, webcam) that makes no request beyond the page's own origin and
+ * breaks no rule of its Content-Security-Policy, and file and folder names that look like HTML shown as text.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import config from '../playwright.config';
 import { datasetPath } from './paths';
+import { trainSmallHymenoptera } from './predict-train';
+import { writeY4m } from './webcam-video';
 
 /** CSP violations and console errors of the page, recorded from the start. */
 async function watchViolations(page: Page): Promise<{ violations: () => Promise<string[]>; consoleErrors: string[] }> {
@@ -51,34 +55,61 @@ test('the built app sends a strict CSP and cross-origin isolation, and the page 
   expect(ran).toBe(false);
 });
 
-test('a session (ingest, scan, train, results) requests nothing outside the page origin and breaks no CSP rule', async ({ page, baseURL }) => {
-  const origin = new URL(baseURL ?? 'http://localhost').origin;
-  const requests: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
-  const watch = await watchViolations(page);
-
-  await page.goto('/');
-  await page.getByLabel('Choose folder').setInputFiles(datasetPath('hymenoptera'));
-  await expect(page.getByTestId('total-train')).toHaveText('245');
-  await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 120_000 });
-  await page.getByLabel('Backbone').selectOption('mobilenet_v1_0.25_224');
-  await page.getByLabel('Epochs', { exact: true }).fill('2');
-  await page.getByText('Training options').click();
-  await page.getByRole('group', { name: /Augmentation/ }).getByLabel('Augmented views per image').fill('0');
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('confusion-val')).toBeVisible({ timeout: 240_000 });
-
-  const outside = requests.filter((url) => {
-    const { protocol } = new URL(url);
-    if (protocol === 'blob:' || protocol === 'data:') return false;
-    return new URL(url).origin !== origin;
+test('a whole session (ingest, train, export, predict, webcam) requests nothing outside the page origin and breaks no CSP rule', async () => {
+  test.setTimeout(8 * 60_000);
+  // The fake camera shows a few validation photos, so the webcam really classifies frames.
+  const dir = await mkdtemp(path.join(tmpdir(), 'fts-audit-'));
+  const video = path.join(dir, 'camera.y4m');
+  const photos = (cls: string): string[] =>
+    readdirSync(datasetPath(`hymenoptera/val/${cls}`)).filter((f) => f.endsWith('.jpg')).sort().slice(0, 3).map((f) => datasetPath(`hymenoptera/val/${cls}/${f}`));
+  await writeY4m(video, [...photos('ants'), ...photos('bees')], { sizePx: 224, fps: 15, framesEach: 15 });
+  const launch = config.use?.launchOptions ?? {};
+  const browser = await chromium.launch({
+    ...launch,
+    args: [...(launch.args ?? []), '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`, '--use-fake-ui-for-media-stream'],
   });
-  expect(outside).toEqual([]);
-  // The session did load the backbone and the WASM binary, from the page's origin.
-  expect(requests.some((url) => url.startsWith(`${origin}/models/mobilenet_v1_0.25_224/`))).toBe(true);
-  expect(requests.some((url) => url.endsWith('.wasm'))).toBe(true);
-  expect(await watch.violations()).toEqual([]);
-  expect(watch.consoleErrors).toEqual([]);
+  try {
+    const baseURL = config.use?.baseURL ?? 'http://localhost:4173';
+    const origin = new URL(baseURL).origin;
+    const context = await browser.newContext({ baseURL, permissions: ['camera'], acceptDownloads: true });
+    // Every request of the session: the page's, its workers' and the service worker's.
+    const requests: string[] = [];
+    context.on('request', (request) => requests.push(request.url()));
+    const page = await context.newPage();
+    const watch = await watchViolations(page);
+
+    // Ingest, the scan and a short training run.
+    await trainSmallHymenoptera(page);
+    // Export: the zip downloads.
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-download').click();
+    expect((await download).suggestedFilename()).toMatch(/\.zip$/);
+    // Predict a few new images.
+    await expect(page.getByTestId('predict-backend')).toContainText('Model loaded', { timeout: 60_000 });
+    await page.getByTestId('predict-input').setInputFiles([...photos('ants'), ...photos('bees')]);
+    await expect(page.getByTestId('predict-top')).toHaveCount(6, { timeout: 60_000 });
+    // The webcam, live.
+    const webcam = page.getByTestId('webcam-panel');
+    await webcam.scrollIntoViewIfNeeded();
+    await webcam.getByRole('button', { name: 'Start camera' }).click();
+    await expect(webcam.getByTestId('webcam-top-label')).toHaveText(/^(ants|bees)$/, { timeout: 60_000 });
+    await webcam.getByRole('button', { name: 'Stop camera' }).click();
+
+    const outside = requests.filter((url) => {
+      const { protocol } = new URL(url);
+      if (protocol === 'blob:' || protocol === 'data:') return false;
+      return new URL(url).origin !== origin;
+    });
+    expect(outside).toEqual([]);
+    // The session did load the backbone and the WASM binary, from the page's origin.
+    expect(requests.some((url) => url.startsWith(`${origin}/models/mobilenet_v1_0.25_224/`))).toBe(true);
+    expect(requests.some((url) => url.endsWith('.wasm'))).toBe(true);
+    expect(await watch.violations()).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('file and folder names that look like HTML are shown as text, never run', async ({ page }) => {
