@@ -70,6 +70,11 @@ export interface RunState {
   readonly message: string | null;
   /** The run's state after its last completed epoch (saved by src/state/projects), null before the first. */
   readonly checkpoint: RunCheckpoint | null;
+  /**
+   * Set when the run failed on a backend and goes on, from its last checkpoint, on the next one: what
+   * failed and where it continues. Kept until the next run starts.
+   */
+  readonly fallback: string | null;
 }
 
 /** Held-out results of the head after one epoch, while training goes on. */
@@ -149,7 +154,7 @@ const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
 const IDLE_RUN: RunState = {
   status: 'idle', backend: null, backendReason: null, fineTuneBackend: null, fineTuneBackendReason: null, plan: null, stage: null, progress: { done: 0, total: 0 },
   stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
-  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null, checkpoint: null,
+  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null, checkpoint: null, fallback: null,
 };
 
 /** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
@@ -217,80 +222,35 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
  */
 export function createStudioStore(startWorker = startTrainingWorker, createPool?: () => ImagePool) {
   let handle: TrainingHandle | null = null;
-  return createStore<StudioState>()((set, get) => ({
-    ...createDatasetSlice(set, get, {
-      isTraining: () => isActive(get().run.status),
-      splitSettings: () => ({ valFraction: get().settings.valFraction, seed: get().settings.seed }),
-      onDatasetChanged: () => {
-        if (!isActive(get().run.status)) set({ run: IDLE_RUN });
-      },
-    }, createPool),
-    settings: DEFAULT_SETTINGS,
-    backendPreference: 'auto',
-    models: null,
-    run: IDLE_RUN,
-    classifier: null,
-    classifierNote: null,
-    customBackbone: null,
-
-    setClassifier(classifier) {
-      set({ classifier, classifierNote: null });
-    },
-
-    useCustomBackbone(custom) {
-      if (isActive(get().run.status)) return;
-      registerUserBackbone(custom.entry);
-      // Two-stage stays on only where the model has cut points.
-      const fineTune = get().settings.fineTune && custom.entry.fineTune !== null;
-      set({ customBackbone: custom, settings: { ...get().settings, backboneId: custom.entry.id, fineTune, fineTuneBlocks: null } });
-    },
-
-    restoreProject(snapshot) {
-      if (isActive(get().run.status)) return false;
-      // Settings first: the dataset slice draws its listing with the split settings.
-      set({ settings: snapshot?.settings ?? DEFAULT_SETTINGS, backendPreference: snapshot?.backendPreference ?? 'auto' });
-      get().restore(snapshot?.dataset ?? null);
-      set({
-        run: snapshot?.run ? { ...IDLE_RUN, ...snapshot.run } : IDLE_RUN,
-        classifier: snapshot?.classifier ?? null, classifierNote: snapshot?.classifierNote ?? null,
-      });
-      return true;
-    },
-
-    updateSettings(patch) {
-      set({ settings: { ...get().settings, ...patch } });
-    },
-
-    setBackendPreference(preference) {
-      set({ backendPreference: preference });
-    },
-
-    async loadModelsIndex(fetcher = fetch) {
-      try {
-        const response = await fetcher('/models/index.json');
-        if (!response.ok) throw new Error(String(response.status));
-        const index = (await response.json()) as ModelsIndex;
-        set({ models: { available: index.available ?? [], missing: index.missing ?? [] } });
-      } catch {
-        set({ models: 'unreachable' });
-      }
-    },
-
-    train(resumeFrom) {
-      const { dataset, files, settings, ingestMs, backendPreference, run, customBackbone } = get();
-      // The scan may still change the dataset (undecodable files, duplicates): train on the checked one.
-      if (!dataset || isActive(run.status) || get().ingestTask !== null) return;
+  return createStore<StudioState>()((set, get) => {
+    /**
+     * Starts the training worker (from `resumeFrom` when given) on `backend`. A run that fails after a
+     * checkpoint goes on from that checkpoint on the next backend (WebGPU, WebGL, WASM, CPU), once per backend,
+     * and says so in `run.fallback`.
+     */
+    const startRun = (resumeFrom: RunCheckpoint | undefined, backend: 'auto' | BackendName, fallback: string | null): void => {
+      const { dataset, files, settings, ingestMs, customBackbone } = get();
+      if (!dataset) return;
       const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
       // A resumed run starts with the epochs it had completed: the curves go on from there.
       const history = resumeFrom ? [...resumeFrom.history] : [];
-      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history } });
+      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history, fallback } });
       handle = startWorker(
         {
-          type: 'start', dataset, files, settings, ingestMs, backend: backendPreference, checkpoints: true, ...(resumeFrom ? { resumeFrom } : {}),
+          type: 'start', dataset, files, settings, ingestMs, backend, checkpoints: true, ...(resumeFrom ? { resumeFrom } : {}),
           ...(customBackbone?.entry.id === settings.backboneId ? { customBackbone } : {}),
         },
         (event) => {
-          set({ run: applyTrainEvent(get().run, event) });
+          const before = get().run;
+          set({ run: applyTrainEvent(before, event) });
+          if (event.type === 'error' && before.checkpoint && before.status !== 'stopping') {
+            const failed = before.fineTuneBackend ?? before.backend;
+            const next = failed ? nextBackend(failed as BackendName) : null;
+            if (next) {
+              const epoch = before.checkpoint.history.length;
+              startRun(before.checkpoint, next, `The ${failed} backend failed (${event.message}); training goes on on ${next} from epoch ${epoch}, its last checkpoint.`);
+            }
+          }
           if (event.type === 'done') {
             set(
               event.model
@@ -300,30 +260,103 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
           }
         },
       );
-    },
+    };
+    return {
+      ...createDatasetSlice(set, get, {
+        isTraining: () => isActive(get().run.status),
+        splitSettings: () => ({ valFraction: get().settings.valFraction, seed: get().settings.seed }),
+        onDatasetChanged: () => {
+          if (!isActive(get().run.status)) set({ run: IDLE_RUN });
+        },
+      }, createPool),
+      settings: DEFAULT_SETTINGS,
+      backendPreference: 'auto',
+      models: null,
+      run: IDLE_RUN,
+      classifier: null,
+      classifierNote: null,
+      customBackbone: null,
 
-    stop() {
-      const { status } = get().run;
-      if (status !== 'running' && status !== 'paused') return;
-      set({ run: { ...get().run, status: 'stopping' } });
-      handle?.stop();
-    },
+      setClassifier(classifier) {
+        set({ classifier, classifierNote: null });
+      },
 
-    pause() {
-      if (get().run.status === 'running') handle?.pause();
-    },
+      useCustomBackbone(custom) {
+        if (isActive(get().run.status)) return;
+        registerUserBackbone(custom.entry);
+        // Two-stage stays on only where the model has cut points.
+        const fineTune = get().settings.fineTune && custom.entry.fineTune !== null;
+        set({ customBackbone: custom, settings: { ...get().settings, backboneId: custom.entry.id, fineTune, fineTuneBlocks: null } });
+      },
 
-    resume() {
-      if (get().run.status === 'paused') handle?.resume();
-    },
+      restoreProject(snapshot) {
+        if (isActive(get().run.status)) return false;
+        // Settings first: the dataset slice draws its listing with the split settings.
+        set({ settings: snapshot?.settings ?? DEFAULT_SETTINGS, backendPreference: snapshot?.backendPreference ?? 'auto' });
+        get().restore(snapshot?.dataset ?? null);
+        set({
+          run: snapshot?.run ? { ...IDLE_RUN, ...snapshot.run } : IDLE_RUN,
+          classifier: snapshot?.classifier ?? null, classifierNote: snapshot?.classifierNote ?? null,
+        });
+        return true;
+      },
 
-    evaluateNow() {
-      const { run } = get();
-      if (run.status !== 'running' || run.evaluationPending) return;
-      set({ run: { ...run, evaluationPending: true } });
-      handle?.evaluateNow();
-    },
-  }));
+      updateSettings(patch) {
+        set({ settings: { ...get().settings, ...patch } });
+      },
+
+      setBackendPreference(preference) {
+        set({ backendPreference: preference });
+      },
+
+      async loadModelsIndex(fetcher = fetch) {
+        try {
+          const response = await fetcher('/models/index.json');
+          if (!response.ok) throw new Error(String(response.status));
+          const index = (await response.json()) as ModelsIndex;
+          set({ models: { available: index.available ?? [], missing: index.missing ?? [] } });
+        } catch {
+          set({ models: 'unreachable' });
+        }
+      },
+
+      train(resumeFrom) {
+        const { dataset, run } = get();
+        // The scan may still change the dataset (undecodable files, duplicates): train on the checked one.
+        if (!dataset || isActive(run.status) || get().ingestTask !== null) return;
+        startRun(resumeFrom, get().backendPreference, null);
+      },
+
+      stop() {
+        const { status } = get().run;
+        if (status !== 'running' && status !== 'paused') return;
+        set({ run: { ...get().run, status: 'stopping' } });
+        handle?.stop();
+      },
+
+      pause() {
+        if (get().run.status === 'running') handle?.pause();
+      },
+
+      resume() {
+        if (get().run.status === 'paused') handle?.resume();
+      },
+
+      evaluateNow() {
+        const { run } = get();
+        if (run.status !== 'running' || run.evaluationPending) return;
+        set({ run: { ...run, evaluationPending: true } });
+        handle?.evaluateNow();
+      },
+    };
+  });
+}
+
+/** The backend after `name` in the studio's order of preference, or null after the last (CPU). */
+export function nextBackend(name: BackendName): BackendName | null {
+  const order: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+  const i = order.indexOf(name);
+  return i >= 0 && i < order.length - 1 ? (order[i + 1] as BackendName) : null;
 }
 
 export type StudioStore = ReturnType<typeof createStudioStore>;

@@ -35,6 +35,7 @@ export function TrainPanel() {
   const backend = useStudio((s) => s.run.backend);
   const backendReason = useStudio((s) => s.run.backendReason);
   const message = useStudio((s) => s.run.message);
+  const fallback = useStudio((s) => s.run.fallback);
   const evaluationPending = useStudio((s) => s.run.evaluationPending);
   const fineTuneBackend = useStudio((s) => s.run.fineTuneBackend);
   const fineTuneReason = useStudio((s) => s.run.fineTuneBackendReason);
@@ -138,6 +139,11 @@ export function TrainPanel() {
       <SettingsForm disabled={busy} />
       <RunPlanSummary />
       <ProgressBar />
+      {fallback && (
+        <p className="note warning" role="status" data-testid="backend-fallback">
+          {fallback}
+        </p>
+      )}
       {status === 'error' && message && (
         <p className="error" role="alert">
           {message}
