@@ -1,0 +1,72 @@
+/**
+ * What `npm run bench` measures, and how much of it: the full plan (under 20 minutes on a 2-core machine
+ * without a GPU) and the quick one (`npm run bench -- --quick`, under 3 minutes, for iteration). Sizes were
+ * cut to fit those times; the README's Performance section says what each row used.
+ */
+import type { BackendName } from '../../src/engine/backend';
+import type { TrainSettings } from '../../src/engine/settings';
+
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, decode, hymenoptera, rps, scale); default all. */
+const PARTS = process.env.BENCH_PARTS?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
+export const runsPart = (name: string): boolean => PARTS === null || PARTS.includes(name);
+
+export const BACKBONES = ['mobilenet_v2_1.0_224', 'mobilenet_v2_0.35_224', 'mobilenet_v1_0.25_224'] as const;
+/** The peer's base: Teachable Machine trains on MobileNetV2 0.35. */
+export const PEER_BACKBONE = 'mobilenet_v2_0.35_224';
+export const BACKENDS: readonly BackendName[] = ['wasm', 'webgpu', 'webgl', 'cpu'];
+
+/** Epochs of both trainers in the side-by-side runs (Teachable Machine's own default is 50). */
+export const EPOCHS = QUICK ? 5 : 20;
+
+/**
+ * The studio's settings for the dataset runs: its defaults, except one centre crop per image (no augmented
+ * views: Teachable Machine sees one crop per image too, and views multiply the embedding time) and a fixed
+ * number of epochs without early stopping (so the held-out split is never used to choose the model, and
+ * both trainers run the same epochs).
+ */
+export const RECIPE: Partial<TrainSettings> = { augmentViews: 0, earlyStopping: false, epochs: EPOCHS };
+
+/** Stage 2 of the two-stage runs: the default top blocks, `fineTuneEpochs` epochs at the default rate. */
+export const TWO_STAGE: Partial<TrainSettings> = { ...RECIPE, fineTune: true, fineTuneEpochs: QUICK ? 1 : 5 };
+
+/** The datasets of `../shared/datasets` timed to accuracy; `perFolder` caps the images per folder (0: all). */
+export const DATASETS: readonly { readonly name: string; readonly perFolder: number }[] = [
+  { name: 'hymenoptera', perFolder: QUICK ? 10 : 0 },
+  { name: 'rps', perFolder: QUICK ? 10 : 0 },
+];
+
+/** The backbones measured on `backend`: all three on WASM; on the slow backends, quick runs only the smallest. */
+export function throughputBackbones(backend: BackendName): readonly string[] {
+  if (backend === 'wasm') return BACKBONES;
+  // Smallest first: on a slow backend it is the one that gives numbers in the time it has.
+  return QUICK ? [BACKBONES[2]] : [...BACKBONES].reverse();
+}
+
+/** Per backend and backbone: what a throughput worker may spend on measurements (ms), and the sizes it uses. */
+export function throughputPlan(backend: BackendName, backboneId: string) {
+  const fast = backend === 'wasm';
+  const smallest = backboneId === BACKBONES[2];
+  const budgetMs = QUICK ? (fast ? 6_000 : 5_000) : fast ? 40_000 : smallest ? 12_000 : 4_000;
+  return {
+    request: {
+      backend, backboneId, batchSizes: [1, 16, 32], runs: QUICK ? 2 : fast ? 5 : 3, budgetMs,
+      headRows: fast ? 1024 : 256, stage2Batch: fast ? 32 : 4, stage2Steps: fast ? 2 : 1,
+    },
+    /** The worker is ended this long after it started, whatever it is doing (starting the backend and loading the weights included). */
+    deadlineMs: budgetMs + (QUICK ? 6_000 : 8_000),
+  };
+}
+
+/** Decode + augment: images per dataset and timed passes. */
+export const DECODE = { images: QUICK ? 16 : 48, runs: QUICK ? 2 : 3, sizePx: 224 };
+
+/** Scale: generated datasets (10 classes of 96 px JPEGs), ingested and trained head-only on the smallest backbone. */
+export const SCALE = {
+  sizes: QUICK ? [100, 250, 500] : [1_000, 5_000, 10_000],
+  classes: 10,
+  sizePx: 96,
+  backboneId: 'mobilenet_v1_0.25_224',
+  settings: { backboneId: 'mobilenet_v1_0.25_224', augmentViews: 0, earlyStopping: false, epochs: QUICK ? 2 : 5 } satisfies Partial<TrainSettings>,
+};

@@ -1,0 +1,192 @@
+/**
+ * The shape of `bench/results.json` and its Markdown rendering (`bench/summary.md`, also printed): one
+ * table per part of the suite. Pure functions of the results.
+ */
+import type { DecodeResult } from '../../src/bench/decodeBench';
+import type { EnvironmentInfo } from '../../src/bench/environment';
+import type { IngestResult, StudioRunResult } from '../../src/bench/studioRun';
+import type { TeachableResult } from '../../src/bench/teachable';
+import type { ThroughputSummary } from '../../src/bench/throughputClient';
+import type { MeasureKind } from '../../src/bench/throughputProtocol';
+import type { TabMemoryPeak } from './tabMemory';
+
+/** A studio run with what it stands for in the tables. */
+export interface LabelledRun {
+  readonly dataset: string;
+  /** `head-only` or `two-stage`. */
+  readonly mode: string;
+  readonly run: StudioRunResult;
+  /** The tab's memory from Train to the report. */
+  readonly memory: TabMemoryPeak;
+}
+
+export interface ScaleRow {
+  readonly images: number;
+  readonly ingest: IngestResult;
+  readonly run: StudioRunResult;
+  /** The tab's memory while reading the files, and from Train to the report. */
+  readonly ingestMemory: TabMemoryPeak;
+  readonly runMemory: TabMemoryPeak;
+}
+
+export interface BenchResults {
+  readonly quick: boolean;
+  readonly startedAt: string;
+  totalMs: number;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly memoryGiB: number; readonly os: string; readonly node: string };
+  browser: { readonly name: string; readonly version: string } | null;
+  environment: EnvironmentInfo | null;
+  throughput: ThroughputSummary[];
+  decode: { readonly dataset: string; readonly results: DecodeResult[] }[];
+  ingests: IngestResult[];
+  runs: LabelledRun[];
+  teachable: { readonly dataset: string; readonly result: TeachableResult & { readonly baseLayers: number }; readonly memory: TabMemoryPeak }[];
+  scale: ScaleRow[];
+  /** Wall time of each part of the suite, ms. */
+  sections: Record<string, number>;
+  errors: { readonly section: string; readonly message: string }[];
+}
+
+const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '-');
+const rate = (x: number): string => (!Number.isFinite(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const mb = (bytes: number | null): string => (bytes === null || bytes <= 0 ? '-' : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`);
+const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '-' : (x * 100).toFixed(1));
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const short = (id: string): string => id.replace('mobilenet_', 'MobileNet').replace(/_224$/, '').replace('v2_', 'V2 ').replace('v1_', 'v1 ');
+
+/** What became of each backend across its throughput workers. */
+function backendStates(r: BenchResults): string[] {
+  const byBackend = new Map<string, ThroughputSummary[]>();
+  for (const t of r.throughput) byBackend.set(t.backend, [...(byBackend.get(t.backend) ?? []), t]);
+  return [...byBackend].map(([backend, all]) => {
+    const failed = all.find((t) => t.backendStatus === 'failed');
+    if (all.some((t) => t.backendStatus === 'initialised')) return `${backend} initialised`;
+    return failed ? `${backend} did not initialise (${failed.backendNote})` : `${backend} gave no answer before its deadline`;
+  });
+}
+
+/** The heading lines: machine, browser, backends. */
+export function environmentText(r: BenchResults): string {
+  const env = r.environment;
+  return [
+    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB.toFixed(0)} GiB, ${r.machine.os}; Node ${r.machine.node}.`,
+    `Browser: ${r.browser ? `${r.browser.name} ${r.browser.version}` : '-'}${env ? `, tfjs ${env.tfjsVersion}, cross-origin isolated: ${env.crossOriginIsolated}` : ''}.`,
+    env ? `GPU APIs: WebGPU ${env.webgpu}; WebGL ${env.webgl}.` : '',
+    `Backends: ${backendStates(r).join('; ') || 'not measured yet'}.`,
+  ].filter(Boolean).join('\n');
+}
+
+function cell(t: ThroughputSummary, kind: MeasureKind, batch?: number): string {
+  const m = t.results.find((x) => x.kind === kind && (batch === undefined || x.batchSize === batch));
+  if (!m) return t.backendStatus === 'initialised' && t.error ? 'not reached' : '-';
+  return Number.isFinite(m.imagesPerSecond) ? `${rate(m.imagesPerSecond)}${m.runs < 3 ? ` (${m.runs} run${m.runs === 1 ? '' : 's'})` : ''}` : 'skipped';
+}
+
+export function throughputTable(r: BenchResults): string {
+  const rows = r.throughput.map((t) => [
+    t.backend, short(t.backboneId), cell(t, 'embed', 1), cell(t, 'embed', 16), cell(t, 'embed', 32), cell(t, 'head'), cell(t, 'stage2'),
+    mb(t.peakBytesInGPU), [t.backendStatus === 'initialised' ? '' : `backend: ${t.backendStatus}`, t.error ?? ''].filter(Boolean).join('; '),
+  ]);
+  return table(['backend', 'backbone', 'embed b=1', 'embed b=16', 'embed b=32', 'head train', 'stage 2 train', 'GPU memory', 'note'], rows);
+}
+
+export function decodeTable(r: BenchResults): string {
+  const rows = r.decode.flatMap((d) => d.results.map((x) => [d.dataset, x.mode, String(x.images), rate(x.imagesPerSecond)]));
+  return table(['images of', 'decode + augment on', 'images', 'images/s'], rows);
+}
+
+function accuracyText(run: StudioRunResult): string {
+  return Object.entries(run.accuracy).map(([split, acc]) => `${split} ${pct(acc)}`).join(', ');
+}
+
+export function timeToAccuracyTable(r: BenchResults): string {
+  const rows = r.runs.map(({ dataset, mode, run }) => [
+    dataset, mode, short(run.backboneId), `${run.backends.embed}${run.backends.fineTune ? ` / ${run.backends.fineTune}` : ''}`,
+    String(run.rowsEmbedded), rate(run.embedImagesPerSecond), s(run.stage1Ms), run.stage2Ms > 0 ? s(run.stage2Ms) : '-',
+    s(run.trainWallMs), accuracyText(run),
+  ]);
+  return table(['dataset', 'mode', 'backbone', 'backend', 'images embedded', 'embed img/s', 'stage 1 s', 'stage 2 s', 'Train to model s', 'held-out accuracy %'], rows);
+}
+
+export function ingestTable(r: BenchResults): string {
+  const rows = r.ingests.map((i) => [i.dataset, String(i.files), Object.entries(i.counts).map(([k, v]) => `${k} ${v}`).join(', '), s(i.ingestMs)]);
+  return table(['dataset', 'files', 'images per split', 'ingest s (list + scan)'], rows);
+}
+
+export function peerTable(r: BenchResults): string {
+  const rows = r.teachable.flatMap(({ dataset, result: tm }) => {
+    const ours = r.runs.filter((x) => x.dataset === dataset && x.run.backboneId === 'mobilenet_v2_0.35_224');
+    return ours.map(({ mode, run }) => {
+      const acc = run.accuracy[run.heldOutSplit];
+      return [
+        dataset, `${tm.examples} / ${tm.heldOut}`, `studio ${mode}`, s(run.trainWallMs), s(tm.totalMs),
+        (run.trainWallMs / tm.totalMs).toFixed(2), pct(acc), pct(tm.heldOutAccuracy),
+        acc === undefined ? '-' : `${((acc - tm.heldOutAccuracy) * 100 >= 0 ? '+' : '')}${((acc - tm.heldOutAccuracy) * 100).toFixed(1)}`,
+      ];
+    });
+  });
+  return table(['dataset', 'images (train / held-out)', 'ours', 'ours s', 'Teachable Machine s', 'time ratio (ours / TM)', 'ours accuracy %', 'TM accuracy %', 'accuracy difference (points)'], rows);
+}
+
+export function peerDetailTable(r: BenchResults): string {
+  const rows = r.teachable.map(({ dataset, result: tm }) => [
+    dataset, s(tm.loadMs), s(tm.addExamplesMs), rate(tm.examplesPerSecond), s(tm.trainMs), s(tm.predictMs), s(tm.toModelMs), pct(tm.ownValAccuracy ?? Number.NaN),
+    `${tm.backend}${tm.sameTfjs ? '' : ' (NOT the studio\'s tfjs)'}`,
+  ]);
+  return table(['dataset', 'load s', 'add examples s', 'examples/s', 'train s', 'predict held-out s', 'Train to model s', 'its own validation %', 'backend'], rows);
+}
+
+export function backboneTable(r: BenchResults): string {
+  const rows = r.runs.filter((x) => x.mode === 'head-only').map(({ dataset, run }) => [
+    short(run.backboneId), dataset, rate(run.embedImagesPerSecond), s(run.trainWallMs), accuracyText(run),
+  ]);
+  return table(['backbone', 'dataset', 'embed img/s', 'Train to model s', 'held-out accuracy %'], rows);
+}
+
+export function scaleTable(r: BenchResults): string {
+  const rows = r.scale.map(({ images, ingest, run, ingestMemory, runMemory }) => [
+    String(images), s(ingest.ingestMs), rate((images * 1000) / ingest.ingestMs), s(run.embedMs), rate(run.embedImagesPerSecond), s(run.stage1Ms),
+    s(ingest.ingestMs + run.trainWallMs), mb(Math.max(ingestMemory.tabBytes, runMemory.tabBytes)),
+    mb(Math.max(ingestMemory.pageHeapBytes, runMemory.pageHeapBytes)), mb(run.cacheBytes), 'not reported (WASM)',
+  ]);
+  return table(['images', 'ingest s', 'ingest img/s', 'embed s', 'embed img/s', 'train s', 'ingest + Train to model s', 'peak tab memory (page + workers)', 'peak page JS heap', 'feature cache', 'GPU memory'], rows);
+}
+
+export function responsivenessTable(r: BenchResults): string {
+  const rows = [
+    ...r.runs.map(({ dataset, mode, run, memory }) => [
+      `studio ${mode}, ${short(run.backboneId)}`, dataset, s(run.trainWallMs), run.longTasks.longestMs.toFixed(0), String(run.longTasks.over50Ms),
+      s(run.longTasks.totalMs), mb(memory.tabBytes),
+    ]),
+    ...r.teachable.map(({ dataset, result, memory }) => [
+      `Teachable Machine, ${short('mobilenet_v2_0.35_224')}`, dataset, s(result.totalMs), result.longTasks.longestMs.toFixed(0),
+      String(result.longTasks.over50Ms), s(result.longTasks.totalMs), mb(memory.tabBytes),
+    ]),
+  ];
+  return table(['training run', 'dataset', 'run s', 'longest main-thread task ms', 'tasks over 50 ms', 'main thread blocked s (sum of long tasks)', 'peak tab memory'], rows);
+}
+
+/** The whole summary in Markdown. */
+export function summaryMarkdown(r: BenchResults): string {
+  const parts: [string, string][] = [
+    ['Throughput per backend and backbone (images/s; median after a warm-up)', throughputTable(r)],
+    ['Decode + augment (224 px views)', decodeTable(r)],
+    ['Ingest', ingestTable(r)],
+    ['Time to accuracy (Train to final model, held-out accuracy)', timeToAccuracyTable(r)],
+    ['Side by side with Teachable Machine (same images, same MobileNetV2 0.35 weights, same backend, same epochs)', peerTable(r)],
+    ['Teachable Machine, step by step', peerDetailTable(r)],
+    ['Backbones (head only)', backboneTable(r)],
+    ['Scale (generated images)', scaleTable(r)],
+    ['Responsiveness while training (main thread of the page)', responsivenessTable(r)],
+  ];
+  const errors = r.errors.map((e) => `- ${e.section}: ${e.message}`).join('\n');
+  return [
+    `# Fine-Tune Studio benchmarks${r.quick ? ' (quick)' : ''}`,
+    `Run ${r.startedAt}, ${s(r.totalMs)} s in all.`,
+    environmentText(r),
+    ...parts.map(([title, body]) => `## ${title}\n\n${body}`),
+    `Sections (s): ${Object.entries(r.sections).map(([k, v]) => `${k} ${s(v)}`).join(', ')}`,
+    errors ? `## Errors\n\n${errors}` : '',
+  ].filter(Boolean).join('\n\n') + '\n';
+}

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench` (`npm run bench -- --quick` for a short run): the studio's engine measured in headless
+ * Chromium through the built app's benchmark page (`/src/bench/bench.html`), side by side with Teachable
+ * Machine's trainer. Prints a table per part and writes `bench/results.json` and `bench/summary.md`. Numbers,
+ * not assertions: a part that fails is reported and the rest goes on. What each part measures, and at which
+ * size, is in `plan.ts`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { BenchApi } from '../../src/bench/benchPage';
+import { datasetPath } from '../paths';
+import { generateFolder } from './generate';
+import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, TWO_STAGE, runsPart, throughputBackbones, throughputPlan } from './plan';
+import * as md from './results';
+import type { BenchResults } from './results';
+import { TabMemory } from './tabMemory';
+
+const OUT_DIR = resolve(import.meta.dirname, '../../bench');
+
+// The studio's service worker would precache the app in the background while the first numbers are taken.
+test.use({ serviceWorkers: 'block' });
+
+type BenchWindow = Window & { bench: BenchApi };
+
+/** Calls `window.bench[name](...args)` on the page. */
+function call<K extends keyof BenchApi>(page: Page, name: K, ...args: Parameters<BenchApi[K]>): Promise<Awaited<ReturnType<BenchApi[K]>>> {
+  return page.evaluate(
+    ([n, a]) => ((window as unknown as BenchWindow).bench[n] as (...x: unknown[]) => unknown)(...(a as unknown[])),
+    [name, args] as const,
+  ) as Promise<Awaited<ReturnType<BenchApi[K]>>>;
+}
+
+/** Puts `folder` in the page's folder input and keeps it under `key` (at most `perFolder` files a directory). */
+async function loadFolder(page: Page, folder: string, key: string, perFolder: number): Promise<number> {
+  await page.locator('#folder').setInputFiles(folder);
+  return call(page, 'keepFolder', key, perFolder);
+}
+
+function newResults(): BenchResults {
+  const cpus = os.cpus();
+  return {
+    quick: QUICK, startedAt: new Date().toISOString(), totalMs: 0,
+    machine: {
+      cpu: cpus[0]?.model.trim() ?? 'unknown CPU', cores: cpus.length, memoryGiB: os.totalmem() / 2 ** 30,
+      os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
+    },
+    browser: null, environment: null, throughput: [], decode: [], ingests: [], runs: [], teachable: [], scale: [], sections: {}, errors: [],
+  };
+}
+
+test('benchmark suite', async ({ page, browser }) => {
+  test.setTimeout((QUICK ? 8 : 40) * 60_000);
+  const startMs = Date.now();
+  const results = newResults();
+  const save = (): void => {
+    results.totalMs = Date.now() - startMs;
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(OUT_DIR, 'summary.md'), md.summaryMarkdown(results));
+  };
+  /** Runs one part; a failure is recorded and the suite goes on. Prints `print()` when it ends. */
+  const part = async (name: string, body: () => Promise<void>, print: () => string): Promise<void> => {
+    if (!runsPart(name.replace('datasets: ', ''))) return;
+    const partStart = Date.now();
+    try {
+      await test.step(name, body);
+    } catch (error) {
+      results.errors.push({ section: name, message: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) });
+      console.log(`${name} FAILED: ${results.errors.at(-1)?.message}`);
+    }
+    results.sections[name] = Date.now() - partStart;
+    save();
+    console.log(`\n## ${name} (${((Date.now() - partStart) / 1000).toFixed(0)} s)\n\n${print()}\n`);
+  };
+
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  await page.goto('/src/bench/bench.html');
+  await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+  results.browser = { name: browser.browserType().name(), version: browser.version() };
+  results.environment = await call(page, 'environment');
+  const memory = await TabMemory.attach(page);
+  console.log(md.environmentText(results));
+
+  await part('throughput', async () => {
+    for (const backend of BACKENDS) {
+      for (const backboneId of throughputBackbones(backend)) {
+        const { request, deadlineMs } = throughputPlan(backend, backboneId);
+        const summary = await call(page, 'throughput', request, deadlineMs);
+        results.throughput.push(summary);
+        if (summary.backendStatus === 'failed') break;
+      }
+    }
+  }, () => `${md.environmentText(results)}\n\n${md.throughputTable(results)}`);
+
+  await part('decode', async () => {
+    for (const { name } of DATASETS) {
+      await loadFolder(page, datasetPath(name), name, 0);
+      results.decode.push({ dataset: name, results: await call(page, 'decode', name, DECODE.images, DECODE.sizePx, DECODE.runs) });
+    }
+  }, () => md.decodeTable(results));
+
+  for (const { name, perFolder } of DATASETS) {
+    await part(`datasets: ${name}`, async () => {
+      await loadFolder(page, datasetPath(name), name, perFolder);
+      results.ingests.push(await call(page, 'ingest', name));
+      const train = async (mode: string, settings: typeof RECIPE): Promise<void> => {
+        const { value: run, memory: peak } = await memory.during(() => call(page, 'train', settings, 'wasm'));
+        results.runs.push({ dataset: name, mode, run, memory: peak });
+        save();
+      };
+      await train('head-only', { ...RECIPE, backboneId: BACKBONES[0] });
+      await train('head-only', { ...RECIPE, backboneId: PEER_BACKBONE });
+      await train('two-stage', { ...TWO_STAGE, backboneId: PEER_BACKBONE });
+      const peer = await memory.during(() => call(page, 'teachable', EPOCHS, 'wasm'));
+      results.teachable.push({ dataset: name, result: peer.value, memory: peer.memory });
+      save();
+      await train('head-only', { ...RECIPE, backboneId: BACKBONES[2] });
+    }, () => [md.ingestTable(results), md.timeToAccuracyTable(results), md.peerTable(results)].join('\n\n'));
+  }
+
+  await part('scale', async () => {
+    const root = mkdtempSync(join(os.tmpdir(), 'fts-bench-scale-'));
+    try {
+      const largest = Math.max(...SCALE.sizes);
+      const genStart = Date.now();
+      const folder = generateFolder(root, largest, SCALE.classes, SCALE.sizePx);
+      console.log(`generated ${largest} JPEGs in ${((Date.now() - genStart) / 1000).toFixed(1)} s`);
+      await page.locator('#folder').setInputFiles(folder);
+      for (const images of SCALE.sizes) {
+        const key = `generated-${images}`;
+        await call(page, 'keepFolder', key, Math.ceil(images / SCALE.classes));
+        const ingest = await memory.during(() => call(page, 'ingest', key));
+        const run = await memory.during(() => call(page, 'train', SCALE.settings, 'wasm'));
+        results.scale.push({ images, ingest: ingest.value, run: run.value, ingestMemory: ingest.memory, runMemory: run.memory });
+        save();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, () => md.scaleTable(results));
+
+  await memory.dispose();
+  save();
+  console.log(`\n${md.summaryMarkdown(results)}`);
+  console.log(`Wrote ${join(OUT_DIR, 'results.json')} and ${join(OUT_DIR, 'summary.md')}.`);
+});

@@ -1,0 +1,63 @@
+/**
+ * Decode + augment throughput: the same files drawn as random augmented views at the backbone's input size by
+ * the studio's image worker pool (as training reads them), by a pool of one worker, and on the page's own
+ * thread with the same function the workers call (`decodeImageToRgb`).
+ */
+import { createRng } from '../core/rng';
+import { DEFAULT_AUGMENT, sampleAugmentParams } from '../data/augment';
+import type { AugmentParams } from '../data/augment';
+import { decodeImageToRgb } from '../data/decode';
+import { createImagePool, defaultPoolSize } from '../data/imagePool';
+import { perSecond, timeRuns } from './timing';
+
+/** One way of decoding, measured. */
+export interface DecodeResult {
+  /** e.g. `pool (default, 1 worker)`, `single worker`, `main thread`. */
+  readonly mode: string;
+  /** Workers decoding (0 for the page's own thread). */
+  readonly workers: number;
+  readonly imagesPerSecond: number;
+  readonly medianMs: number;
+  readonly images: number;
+  readonly runs: number;
+}
+
+/** Requests in flight at once: one embedding batch, as `extract.ts` reads them. */
+const IN_FLIGHT = 16;
+
+type Decode = (blob: Blob, sizePx: number, params: AugmentParams) => Promise<Uint8Array>;
+
+/** Decodes every file (view `i` of file `i`), `IN_FLIGHT` at a time. */
+async function decodeAll(files: readonly Blob[], views: readonly AugmentParams[], sizePx: number, decode: Decode): Promise<void> {
+  for (let i = 0; i < files.length; i += IN_FLIGHT) {
+    await Promise.all(files.slice(i, i + IN_FLIGHT).map((file, k) => decode(file, sizePx, views[i + k] as AugmentParams)));
+  }
+}
+
+/**
+ * Measures each mode on `files` (median of `runs` timed passes after one warm-up pass). The pool is
+ * measured at its default size and with one worker per core when that differs.
+ */
+export async function measureDecode(files: readonly Blob[], sizePx: number, runs: number): Promise<DecodeResult[]> {
+  const views = files.map((_, i) => sampleAugmentParams(DEFAULT_AUGMENT, createRng(1000 + i)));
+  const cores = navigator.hardwareConcurrency;
+  const defaultSize = defaultPoolSize(cores);
+  const pools = [
+    { mode: `pool (default size: ${defaultSize} worker${defaultSize === 1 ? '' : 's'} on ${cores} cores)`, size: defaultSize },
+    ...(cores !== defaultSize ? [{ mode: `pool of ${cores} workers (one per core)`, size: cores }] : []),
+    { mode: 'single worker', size: 1 },
+  ];
+  const results: DecodeResult[] = [];
+  for (const { mode, size } of pools) {
+    const pool = createImagePool({ size });
+    try {
+      const timed = await timeRuns(() => decodeAll(files, views, sizePx, (blob, px, params) => pool.decode(blob, px, params)), { runs });
+      results.push({ mode, workers: size, imagesPerSecond: perSecond(files.length, timed.medianMs), medianMs: timed.medianMs, images: files.length, runs: timed.runsMs.length });
+    } finally {
+      pool.dispose();
+    }
+  }
+  const timed = await timeRuns(() => decodeAll(files, views, sizePx, (blob, px, params) => decodeImageToRgb(blob, { sizePx: px, params })), { runs });
+  results.push({ mode: 'main thread', workers: 0, imagesPerSecond: perSecond(files.length, timed.medianMs), medianMs: timed.medianMs, images: files.length, runs: timed.runsMs.length });
+  return results;
+}
