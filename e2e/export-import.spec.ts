@@ -129,8 +129,11 @@ test('exports a trained model as a zip (uint8 with its accuracy; float32 read by
       `validation accuracy float32 ${floatAccuracy}%, uint8 ${uint8Accuracy}%; Teachable Machine's library agreed on ${tops.length} photos`,
   );
 
-  // A fresh page: the downloaded zip opens, ready to classify.
+  // A fresh page and a new project (a reload alone brings the trained model back with its project): the
+  // downloaded zip opens, ready to classify.
   await page.reload();
+  await page.getByRole('button', { name: 'New project' }).click();
+  await expect(page.getByLabel('Project name')).toHaveValue('Untitled project');
   await expect(page.getByTestId('active-model-none')).toBeVisible();
   await page.getByTestId('import-model').setInputFiles({ name: uint8.name, mimeType: 'application/zip', buffer: uint8.bytes });
   await expect(page.getByTestId('import-status')).toContainText('Opened hymenoptera (studio export, uint8 weights): 2 classes');
