@@ -18,8 +18,25 @@ export interface LabelledRun {
   readonly run: StudioRunResult;
   /** The tab's memory from Train to the report. */
   readonly memory: TabMemoryPeak;
+  /** True for a head-only row read from stage 1 of a two-stage run (see `stage1Row`), not a run of its own. */
+  readonly fromTwoStage?: boolean;
 }
 
+/**
+ * The head-only row of a two-stage run that was evaluated at the end of stage 1 (`Stage1Evaluation`): time to
+ * that evaluation, its accuracy, stage 1's timings. Null when the evaluation did not follow stage 1's last epoch.
+ */
+export function stage1Row(twoStage: LabelledRun): LabelledRun | null {
+  const { run } = twoStage;
+  const evaluation = run.stage1Evaluation;
+  if (!evaluation || evaluation.epoch !== run.settings.epochs) return null;
+  return {
+    ...twoStage, mode: 'head-only', fromTwoStage: true,
+    run: { ...run, trainWallMs: evaluation.wallMs, accuracy: evaluation.accuracy, stage2Ms: 0, epochs: { stage1: run.epochs.stage1, stage2: 0 } },
+  };
+}
+
+/** One generated dataset of the scale part: reading it, then training on it. */
 export interface ScaleRow {
   readonly images: number;
   readonly ingest: IngestResult;
@@ -29,6 +46,7 @@ export interface ScaleRow {
   readonly runMemory: TabMemoryPeak;
 }
 
+/** Everything one `npm run bench` measured: `bench/results.json`. */
 export interface BenchResults {
   readonly quick: boolean;
   readonly startedAt: string;
@@ -53,7 +71,8 @@ const mb = (bytes: number | null): string => (bytes === null || bytes <= 0 ? '-'
 const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '-' : (x * 100).toFixed(1));
 const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-const short = (id: string): string => id.replace('mobilenet_', 'MobileNet').replace(/_224$/, '').replace('v2_', 'V2 ').replace('v1_', 'v1 ');
+const short = (id: string): string =>
+  id.replace('mobilenet_', 'MobileNet').replace('_224', '').replace('v2_', 'V2 ').replace('v1_', ' v1 ').replace('_graph', ' (graph)');
 
 /** What became of each backend across its throughput workers. */
 function backendStates(r: BenchResults): string[] {
@@ -79,10 +98,12 @@ export function environmentText(r: BenchResults): string {
 
 function cell(t: ThroughputSummary, kind: MeasureKind, batch?: number): string {
   const m = t.results.find((x) => x.kind === kind && (batch === undefined || x.batchSize === batch));
+  // Not in the plan (see plan.ts), or not reached before the worker's deadline.
   if (!m) return t.backendStatus === 'initialised' && t.error ? 'not reached' : '-';
   return Number.isFinite(m.imagesPerSecond) ? `${rate(m.imagesPerSecond)}${m.runs < 3 ? ` (${m.runs} run${m.runs === 1 ? '' : 's'})` : ''}` : 'skipped';
 }
 
+/** Images per second per backend and backbone: embedding at three batch sizes, head and stage-2 training. */
 export function throughputTable(r: BenchResults): string {
   const rows = r.throughput.map((t) => [
     t.backend, short(t.backboneId), cell(t, 'embed', 1), cell(t, 'embed', 16), cell(t, 'embed', 32), cell(t, 'head'), cell(t, 'stage2'),
@@ -91,6 +112,7 @@ export function throughputTable(r: BenchResults): string {
   return table(['backend', 'backbone', 'embed b=1', 'embed b=16', 'embed b=32', 'head train', 'stage 2 train', 'GPU memory', 'note'], rows);
 }
 
+/** Decode + augment images per second: the pool, one worker, the page's own thread. */
 export function decodeTable(r: BenchResults): string {
   const rows = r.decode.flatMap((d) => d.results.map((x) => [d.dataset, x.mode, String(x.images), rate(x.imagesPerSecond)]));
   return table(['images of', 'decode + augment on', 'images', 'images/s'], rows);
@@ -100,20 +122,27 @@ function accuracyText(run: StudioRunResult): string {
   return Object.entries(run.accuracy).map(([split, acc]) => `${split} ${pct(acc)}`).join(', ');
 }
 
+/** Epochs run (stage 1 + stage 2) and augmented views per training image. */
+const recipe = (run: StudioRunResult): string =>
+  `${run.epochs.stage1}${run.epochs.stage2 > 0 ? ` + ${run.epochs.stage2}` : ''} epochs, ${run.settings.augmentViews} views`;
+
+/** Every studio training run: settings, speed of each stage, Train to final model, held-out accuracy. */
 export function timeToAccuracyTable(r: BenchResults): string {
-  const rows = r.runs.map(({ dataset, mode, run }) => [
-    dataset, mode, short(run.backboneId), `${run.backends.embed}${run.backends.fineTune ? ` / ${run.backends.fineTune}` : ''}`,
+  const rows = r.runs.map(({ dataset, mode, run, fromTwoStage }) => [
+    dataset, fromTwoStage ? `${mode} (stage 1 of the two-stage run)` : mode, short(run.backboneId), recipe(run), `${run.backends.embed}${run.backends.fineTune ? ` / ${run.backends.fineTune}` : ''}`,
     String(run.rowsEmbedded), rate(run.embedImagesPerSecond), s(run.stage1Ms), run.stage2Ms > 0 ? s(run.stage2Ms) : '-',
     s(run.trainWallMs), accuracyText(run),
   ]);
-  return table(['dataset', 'mode', 'backbone', 'backend', 'images embedded', 'embed img/s', 'stage 1 s', 'stage 2 s', 'Train to model s', 'held-out accuracy %'], rows);
+  return table(['dataset', 'mode', 'backbone', 'training', 'backend', 'images embedded', 'embed img/s', 'stage 1 s', 'stage 2 s', 'Train to model s', 'held-out accuracy %'], rows);
 }
 
+/** Reading each dataset: files, split sizes, time. */
 export function ingestTable(r: BenchResults): string {
   const rows = r.ingests.map((i) => [i.dataset, String(i.files), Object.entries(i.counts).map(([k, v]) => `${k} ${v}`).join(', '), s(i.ingestMs)]);
   return table(['dataset', 'files', 'images per split', 'ingest s (list + scan)'], rows);
 }
 
+/** The studio's MobileNetV2 0.35 runs against Teachable Machine's on the same images: time ratio and accuracy difference. */
 export function peerTable(r: BenchResults): string {
   const rows = r.teachable.flatMap(({ dataset, result: tm }) => {
     const ours = r.runs.filter((x) => x.dataset === dataset && x.run.backboneId === 'mobilenet_v2_0.35_224');
@@ -129,6 +158,7 @@ export function peerTable(r: BenchResults): string {
   return table(['dataset', 'images (train / held-out)', 'ours', 'ours s', 'Teachable Machine s', 'time ratio (ours / TM)', 'ours accuracy %', 'TM accuracy %', 'accuracy difference (points)'], rows);
 }
 
+/** Where Teachable Machine's time goes. */
 export function peerDetailTable(r: BenchResults): string {
   const rows = r.teachable.map(({ dataset, result: tm }) => [
     dataset, s(tm.loadMs), s(tm.addExamplesMs), rate(tm.examplesPerSecond), s(tm.trainMs), s(tm.predictMs), s(tm.toModelMs), pct(tm.ownValAccuracy ?? Number.NaN),
@@ -137,6 +167,7 @@ export function peerDetailTable(r: BenchResults): string {
   return table(['dataset', 'load s', 'add examples s', 'examples/s', 'train s', 'predict held-out s', 'Train to model s', 'its own validation %', 'backend'], rows);
 }
 
+/** The head-only runs by backbone: the speed and accuracy trade-off. */
 export function backboneTable(r: BenchResults): string {
   const rows = r.runs.filter((x) => x.mode === 'head-only').map(({ dataset, run }) => [
     short(run.backboneId), dataset, rate(run.embedImagesPerSecond), s(run.trainWallMs), accuracyText(run),
@@ -144,18 +175,20 @@ export function backboneTable(r: BenchResults): string {
   return table(['backbone', 'dataset', 'embed img/s', 'Train to model s', 'held-out accuracy %'], rows);
 }
 
+/** Generated datasets of growing size: time and memory. */
 export function scaleTable(r: BenchResults): string {
   const rows = r.scale.map(({ images, ingest, run, ingestMemory, runMemory }) => [
-    String(images), s(ingest.ingestMs), rate((images * 1000) / ingest.ingestMs), s(run.embedMs), rate(run.embedImagesPerSecond), s(run.stage1Ms),
+    String(images), `${short(run.backboneId)}, ${recipe(run)}`, s(ingest.ingestMs), rate((images * 1000) / ingest.ingestMs), s(run.embedMs), rate(run.embedImagesPerSecond), s(run.stage1Ms),
     s(ingest.ingestMs + run.trainWallMs), mb(Math.max(ingestMemory.tabBytes, runMemory.tabBytes)),
     mb(Math.max(ingestMemory.pageHeapBytes, runMemory.pageHeapBytes)), mb(run.cacheBytes), 'not reported (WASM)',
   ]);
-  return table(['images', 'ingest s', 'ingest img/s', 'embed s', 'embed img/s', 'train s', 'ingest + Train to model s', 'peak tab memory (page + workers)', 'peak page JS heap', 'feature cache', 'GPU memory'], rows);
+  return table(['images', 'training', 'ingest s', 'ingest img/s', 'embed s', 'embed img/s', 'train s', 'ingest + Train to model s', 'peak tab memory (page + workers)', 'peak page JS heap', 'feature cache', 'GPU memory'], rows);
 }
 
+/** The page's long tasks (and the tab's memory) during every training run, the studio's and Teachable Machine's. */
 export function responsivenessTable(r: BenchResults): string {
   const rows = [
-    ...r.runs.map(({ dataset, mode, run, memory }) => [
+    ...r.runs.filter((x) => !x.fromTwoStage).map(({ dataset, mode, run, memory }) => [
       `studio ${mode}, ${short(run.backboneId)}`, dataset, s(run.trainWallMs), run.longTasks.longestMs.toFixed(0), String(run.longTasks.over50Ms),
       s(run.longTasks.totalMs), mb(memory.tabBytes),
     ]),

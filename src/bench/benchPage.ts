@@ -10,9 +10,10 @@ import type { PickedFile } from '../state/studioStore';
 import { measureDecode } from './decodeBench';
 import type { DecodeResult } from './decodeBench';
 import { describeEnvironment } from './environment';
+import { generateImages } from './generate';
 import type { EnvironmentInfo } from './environment';
 import { openStudio } from './studioRun';
-import type { IngestResult, StudioRunResult, StudioSession } from './studioRun';
+import type { IngestResult, StudioRunResult, StudioSession, TrainOptions } from './studioRun';
 import { prepareTeachableBase, runTeachable } from './teachable';
 import type { TeachableResult } from './teachable';
 import { runThroughput } from './throughputClient';
@@ -25,13 +26,17 @@ export interface BenchApi {
   environment(): Promise<EnvironmentInfo>;
   /** Keeps the files now in the folder input under `key`, at most `perFolder` from each folder (0: all); returns how many. */
   keepFolder(key: string, perFolder: number): number;
+  /** Keeps under `toKey` at most `perFolder` files of each directory of folder `fromKey`; returns how many. */
+  subset(fromKey: string, toKey: string, perFolder: number): number;
+  /** Makes a folder of `count` generated JPEGs (see `generateImages`) under `key`; returns the ms it took. */
+  generate(key: string, count: number, classes: number, sizePx: number): Promise<number>;
   throughput(request: ThroughputRequest, deadlineMs: number): Promise<ThroughputSummary>;
   /** Decode + augment throughput on `count` training images of folder `key`. */
   decode(key: string, count: number, sizePx: number, runs: number): Promise<DecodeResult[]>;
   /** Reads folder `key` into a new studio store (the UI's ingest, scan included), ending the previous one. */
   ingest(key: string): Promise<IngestResult>;
   /** Trains on the folder `ingest` read last, with the studio's defaults changed by `settings`. */
-  train(settings: Partial<TrainSettings>, backend: 'auto' | BackendName): Promise<StudioRunResult>;
+  train(settings: Partial<TrainSettings>, backend: 'auto' | BackendName, options?: TrainOptions): Promise<StudioRunResult>;
   /**
    * Teachable Machine on the folder `ingest` read last, split as the studio split it: the held-out images are
    * its `test` split (else `val`), the examples all the others.
@@ -82,6 +87,18 @@ const api: BenchApi = {
     return kept.length;
   },
 
+  subset(fromKey, toKey, perFolder) {
+    const kept = limitPerFolder(folder(fromKey), perFolder);
+    folders.set(toKey, kept);
+    return kept.length;
+  },
+
+  async generate(key, count, classes, sizePx) {
+    const startMs = performance.now();
+    folders.set(key, await generateImages(key, count, classes, sizePx));
+    return performance.now() - startMs;
+  },
+
   throughput: runThroughput,
 
   async decode(key, count, sizePx, runs) {
@@ -99,9 +116,9 @@ const api: BenchApi = {
     return session.ingest;
   },
 
-  train(settings, backend) {
+  train(settings, backend, options) {
     if (!session) throw new Error('ingest a folder first');
-    return session.train(settings, backend);
+    return session.train(settings, backend, options);
   },
 
   async teachable(epochs, backend) {

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** The browser and machine as the page sees them. */
 export interface EnvironmentInfo {
   readonly userAgent: string;
   readonly hardwareConcurrency: number;

@@ -66,8 +66,10 @@ export async function measureThroughput(request: ThroughputRequest, post: (event
       post({ type: 'result', result });
       notePeak();
     }
-    post({ type: 'result', result: await measureHead(backbone, request, budget) });
-    notePeak();
+    if (request.headRows > 0) {
+      post({ type: 'result', result: await measureHead(backbone, request, budget) });
+      notePeak();
+    }
     for (const batchSize of rest) {
       post({ type: 'result', result: await measureEmbed(backbone, batchSize, request.runs, budget, msPerImage) });
       notePeak();

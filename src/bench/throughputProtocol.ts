@@ -17,7 +17,7 @@ export interface ThroughputRequest {
    * that would not fit is skipped, with the reason.
    */
   readonly budgetMs: number;
-  /** Rows of random features per head-training run (one epoch). */
+  /** Rows of random features per head-training run (one epoch); 0: not measured. */
   readonly headRows: number;
   /** Batch size and steps per run of the stage-2 measurement (0 steps: not measured). */
   readonly stage2Batch: number;
