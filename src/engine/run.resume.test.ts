@@ -1,8 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset, DatasetItem } from '../core/types';
 import { loadBackbone } from './backbones';
@@ -13,6 +12,7 @@ import { runTraining } from './run';
 import type { RunDeps, RunRequest } from './run';
 import { DEFAULT_SETTINGS } from './settings';
 import { fileIOHandler } from './testing/fileModelIO';
+import { readPhoto } from './testing/trainedClassifier';
 import { registerWasmGradientKernels } from './wasmGradients';
 
 const SHARED = path.resolve(import.meta.dirname, '../../../shared');
@@ -33,24 +33,8 @@ const dataset: Dataset = {
   name: 'hymenoptera-mini', layout: 'split-folders', classes: ['ants', 'bees'], items: [...pickItems('train', 8, 0), ...pickItems('val', 4, 100)], skipped: [],
 };
 
-const decoded = new Map<string, Uint8Array>();
-
-/** The centre square of a photo resized to `sizePx` (bilinear), as RGB bytes. */
-function readJpeg(item: DatasetItem, sizePx: number): Promise<Uint8Array> {
-  const cached = decoded.get(`${sizePx}:${item.path}`);
-  if (cached) return Promise.resolve(cached);
-  const image = jpeg.decode(readFileSync(path.join(HYMENOPTERA, item.path)), { useTArray: true });
-  const rgb = tf.tidy(() => {
-    const rgba = tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32');
-    const side = Math.min(image.width, image.height);
-    const square = tf.slice(rgba, [(image.height - side) >> 1, (image.width - side) >> 1, 0], [side, side, 3]);
-    return tf.image.resizeBilinear(square, [sizePx, sizePx], false, true).round().clipByValue(0, 255);
-  });
-  const bytes = Uint8Array.from(rgb.dataSync());
-  rgb.dispose();
-  decoded.set(`${sizePx}:${item.path}`, bytes);
-  return Promise.resolve(bytes);
-}
+/** The centre square of a photo resized to `sizePx` (bilinear), as RGB bytes (the shared test reader). */
+const readJpeg = (item: DatasetItem, sizePx: number): Promise<Uint8Array> => Promise.resolve(readPhoto(item.path, sizePx));
 
 const localOnly = (source: BackboneSource): tf.io.IOHandler => {
   const match = /^\/models\/([^/]+)\/model\.json$/.exec(source.url);
