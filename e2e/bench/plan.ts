@@ -61,7 +61,7 @@ export function throughputPlan(backend: BackendName, backboneId: string) {
       headRows: !full ? 0 : fast ? 1024 : 256, stage2Batch: fast ? 32 : 4, stage2Steps: !full ? 0 : fast ? 2 : 1,
     },
     /** The worker is ended this long after it started, whatever it is doing (starting the backend and loading the weights included). */
-    deadlineMs: budgetMs + (QUICK ? 6_000 : fast ? 10_000 : 6_000),
+    deadlineMs: budgetMs + (QUICK ? 6_000 : full ? 10_000 : 6_000),
   };
 }
 

@@ -115,8 +115,12 @@ export class TabMemory {
     return { tabBytes: [page, ...workers].reduce((n, h) => n + bytes(h), 0), pageHeapBytes: page.usedSize, workers: workers.length };
   }
 
-  /** Runs `work` while sampling every `everyMs`; resolves with its value and the peaks. */
+  /**
+   * Runs `work` while sampling every `everyMs`; resolves with its value and the peaks. The page's garbage is
+   * collected first, so that what an earlier run left behind does not count.
+   */
   async during<T>(work: () => Promise<T>, everyMs = 500): Promise<{ value: T; memory: TabMemoryPeak }> {
+    await this.#cdp.send('HeapProfiler.collectGarbage').catch(() => undefined);
     let peak: TabMemoryPeak = { tabBytes: 0, pageHeapBytes: 0, workers: 0, samples: 0 };
     let running = true;
     let wake: () => void = () => undefined;
