@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../core/errors';
-import { ALL_BACKBONES, BACKBONES, SCRATCH_BACKBONE, getBackboneEntry } from './catalog';
+import { ALL_BACKBONES, BACKBONES, SCRATCH_BACKBONE, entryAtSize, getBackboneEntry } from './catalog';
 import type { BackboneEntry, BackboneSource } from './catalog';
-import { loadBackbone, scalePixels } from './backbones';
+import { loadBackbone, loadLayersAtSize, scalePixels } from './backbones';
 import { fileIOHandler } from './testing/fileModelIO';
 
 /** `../shared/models` and `../shared/images` beside the repository root. */
@@ -15,8 +15,8 @@ const modelJson = (id: string): string => path.join(SHARED, 'models', id, 'model
 const classNames = (id: string): string[] =>
   JSON.parse(readFileSync(path.join(SHARED, 'models', id, 'imagenet_classes.json'), 'utf8')) as string[];
 
-/** A PNG as [224, 224, 3] int32: centre-cropped to a square, then bilinear-resized. */
-function loadPhoto(name: string): tf.Tensor3D {
+/** A PNG as [size, size, 3] int32: centre-cropped to a square, then bilinear-resized. */
+function loadPhoto(name: string, size = 224): tf.Tensor3D {
   const png = PNG.sync.read(readFileSync(path.join(SHARED, 'images', name)));
   return tf.tidy(() => {
     const rgba = tf.tensor3d(new Int32Array(png.data), [png.height, png.width, 4], 'int32');
@@ -24,7 +24,7 @@ function loadPhoto(name: string): tf.Tensor3D {
     const top = Math.floor((png.height - side) / 2);
     const left = Math.floor((png.width - side) / 2);
     const square = tf.slice(rgba, [top, left, 0], [side, side, 3]);
-    return tf.round(tf.image.resizeBilinear(square, [224, 224], false, true)).toInt() as tf.Tensor3D;
+    return tf.round(tf.image.resizeBilinear(square, [size, size], false, true)).toInt() as tf.Tensor3D;
   });
 }
 
@@ -129,6 +129,69 @@ describe('loadBackbone', () => {
     expect(() => backbone.embed(small)).toThrow(/\[n, 224, 224, 3\]/);
     small.dispose();
     backbone.dispose();
+  });
+});
+
+describe('input sizes: the MobileNet LayersModels fed 160 and 192 px images', () => {
+  it.each([
+    ['mobilenet_v2_1.0_224', 160],
+    ['mobilenet_v2_1.0_224', 192],
+    ['mobilenet_v1_0.25_224', 160],
+  ] as const)('%s at %i px still calls coffee.png espresso and chelsea.png a cat', async (id, size) => {
+    const names = classNames(id);
+    const model = await loadLayersAtSize(fileIOHandler(modelJson(id)), size);
+    expect(model.inputs[0]?.shape).toEqual([null, size, size, 3]);
+    const small = tf.stack([loadPhoto('coffee.png', size), loadPhoto('chelsea.png', size)]) as tf.Tensor4D;
+    const probs = tf.tidy(() => model.predict(scalePixels(small, 'minusOneToOne')) as tf.Tensor2D);
+    const [coffee, chelsea] = topK(probs, 1);
+    expect(names[coffee?.[0] ?? -1]).toBe('espresso');
+    expect(isCat(names[chelsea?.[0] ?? -1])).toBe(true);
+    tf.dispose([small, probs]);
+    model.dispose();
+  });
+
+  it.each(BACKBONES.filter((e) => e.inputSizes).map((e) => [e.id, e] as const))(
+    '%s: embeds at every size it offers, with the same features as its own size up to the coarser grid, and splits at the smaller grid',
+    async (_, base) => {
+      expect(base.inputSizes).toEqual([160, 192, 224]);
+      const at224 = await loadBackbone(base, { ioHandlerFor: localOnly });
+      const reference = at224.embed(photos);
+      for (const size of [160, 192]) {
+        const entry = entryAtSize(base, size);
+        expect(entry.inputSizePx).toBe(size);
+        const backbone = await loadBackbone(entry, { ioHandlerFor: localOnly });
+        const small = tf.stack([loadPhoto('coffee.png', size), loadPhoto('chelsea.png', size)]) as tf.Tensor4D;
+        const features = backbone.embed(small);
+        expect(features.shape).toEqual([2, base.featureSize]);
+        // The same photo at another resolution: close to its own 224 px features (cosine), far from the other photo's.
+        const cosine = tf.tidy(() => {
+          const unit = (t: tf.Tensor2D) => tf.div(t, tf.norm(t, 2, 1, true));
+          return tf.matMul(unit(features), unit(reference), false, true).arraySync() as number[][];
+        });
+        expect(cosine[0]?.[0]).toBeGreaterThan(0.75);
+        expect(cosine[1]?.[1]).toBeGreaterThan(0.75);
+        expect(cosine[0]?.[0]).toBeGreaterThan(cosine[0]?.[1] ?? 1);
+        expect(() => backbone.embed(photos)).toThrow(new RegExp(`\\[n, ${size}, ${size}, 3\\]`));
+        const split = backbone.split(1);
+        const grid = size / 32;
+        expect(split.activationShape.slice(0, 2)).toEqual([grid, grid]);
+        split.dispose();
+        tf.dispose([small, features]);
+        backbone.dispose();
+      }
+      reference.dispose();
+      at224.dispose();
+    },
+  );
+
+  it('entryAtSize keeps the entry for null or its own size and refuses sizes it does not offer', () => {
+    const v2 = getBackboneEntry('mobilenet_v2_1.0_224');
+    expect(entryAtSize(v2, null)).toBe(v2);
+    expect(entryAtSize(v2, 224)).toBe(v2);
+    expect(() => entryAtSize(v2, 100)).toThrow(UserFacingError);
+    expect(() => entryAtSize(v2, 100)).toThrow(/takes 160, 192, 224 px images, not 100 px/);
+    expect(() => entryAtSize(getBackboneEntry('mobilenet_v1_0.25_224_graph'), 160)).toThrow(/takes 224 px images/);
+    expect(() => entryAtSize(SCRATCH_BACKBONE, 160)).toThrow(/takes 64 px images/);
   });
 });
 

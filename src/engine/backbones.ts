@@ -181,7 +181,7 @@ async function loadSource(
   const scaling = source.inputScaling ?? entry.inputScaling;
   const feature = source.feature;
   if (feature.format === 'layers') {
-    const model = await tf.loadLayersModel(handler ?? source.url);
+    const model = entry.inputSizes ? await loadLayersAtSize(handler ?? source.url, entry.inputSizePx) : await tf.loadLayersModel(handler ?? source.url);
     try {
       return layersBackbone(entry, source.url, model, feature.layer, scaling);
     } catch (error) {
@@ -197,6 +197,39 @@ async function loadSource(
     model.dispose();
     throw error;
   }
+}
+
+/**
+ * Loads a LayersModel whose topology may fix another input size, fed `sizePx` x `sizePx` images: every input
+ * shape `[n, h, w, 3]` in its topology (the model's, and those of models nested in it) becomes
+ * `[n, sizePx, sizePx, 3]`, then the model is built from memory with the same weights. Only for networks
+ * whose layers do not depend on the size (see `BackboneEntry.inputSizes`).
+ */
+export async function loadLayersAtSize(from: string | tf.io.IOHandler, sizePx: number): Promise<tf.LayersModel> {
+  const io = typeof from === 'string' ? (tf.io.getLoadHandlers(from)[0] ?? tf.io.browserHTTPRequest(from)) : from;
+  if (!io.load) throw new Error('the model cannot be read');
+  const artifacts = await io.load();
+  const topology = artifacts.modelTopology;
+  if (!topology || topology instanceof ArrayBuffer) throw new Error('model.json has no Keras topology');
+  return tf.loadLayersModel(tf.io.fromMemory({ ...artifacts, modelTopology: withInputSize(topology, sizePx) }));
+}
+
+/**
+ * A copy of a Keras topology (JSON) in which every `batch_input_shape` (and Sequential `build_input_shape`)
+ * of the form `[n, h, w, 3]` is `[n, sizePx, sizePx, 3]`.
+ */
+export function withInputSize<T>(topology: T, sizePx: number): T {
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const isImageShape = Array.isArray(v) && v.length === 4 && v[3] === 3;
+      out[key] = (key === 'batch_input_shape' || key === 'build_input_shape') && isImageShape ? [v[0], sizePx, sizePx, 3] : visit(v);
+    }
+    return out;
+  };
+  return visit(topology) as T;
 }
 
 function layersBackbone(

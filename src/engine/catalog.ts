@@ -5,6 +5,7 @@
  * the from-scratch baseline is built locally. A model of the user's own becomes a `custom` entry
  * (`customBackbone.ts`), made known by `registerUserBackbone`.
  */
+import { UserFacingError } from '../core/errors';
 
 /**
  * How pixels p in [0, 255] are mapped to the network's input: `minusOneToOne` p / 127.5 - 1 in [-1, 1],
@@ -106,7 +107,14 @@ export interface BackboneEntry {
   readonly kind: BackboneKind;
   readonly label: string;
   readonly description: string;
+  /** Height and width of the images the network is fed (for an entry made by `entryAtSize`, the size chosen). */
   readonly inputSizePx: number;
+  /**
+   * Other sizes the network can be fed, smallest first, the entry's own `inputSizePx` among them: set for
+   * fully convolutional LayersModels whose pooling does not care (MobileNet), whose topology is loaded with its
+   * input shape rewritten (`backbones.ts`). Unset: only `inputSizePx`.
+   */
+  readonly inputSizes?: readonly number[];
   readonly inputScaling: InputScaling;
   /**
    * Length of the feature vector. For `custom` and online entries the loaded model's own size is measured
@@ -149,6 +157,14 @@ const MOBILENET_V1_CUTS = [12, 11, 10, 9, 8, 7, 6].map((i) => `conv_pw_${i}_relu
 /** The same cuts in the TF Hub graph of MobileNet v1 (node names). */
 const MOBILENET_V1_GRAPH_CUTS = [12, 11, 10, 9, 8, 7, 6].map((i) => `module_apply_default/MobilenetV1/MobilenetV1/Conv2d_${i}_pointwise/Relu6`);
 
+/**
+ * Sizes offered for the MobileNet LayersModels (Keras publishes MobileNet weights for 96-224; below 160 the
+ * features of photos suffer). Every stride-2 layer then sees an even size (80/40/20/10 or 96/48/24/12), as at
+ * 224, so the network computes the same kind of features on a coarser grid: a 160 px image costs about half
+ * the arithmetic of a 224 px one ((160/224)^2 = 0.51), 192 px about three quarters (0.73).
+ */
+const RESIZABLE_SIZES: readonly number[] = [160, 192, 224];
+
 /** The pretrained backbones (weights under `../shared/models/<id>/`, copied by `npm run models`); the first is the default. */
 export const BACKBONES: readonly BackboneEntry[] = [
   {
@@ -157,6 +173,7 @@ export const BACKBONES: readonly BackboneEntry[] = [
     label: 'MobileNetV2 1.0 (most accurate)',
     description: 'Google ImageNet weights, 71.8% top-1; 14 MB; 1280-d features.',
     inputSizePx: 224,
+    inputSizes: RESIZABLE_SIZES,
     inputScaling: 'minusOneToOne',
     featureSize: 1280,
     sources: [
@@ -177,6 +194,7 @@ export const BACKBONES: readonly BackboneEntry[] = [
     label: 'MobileNetV2 0.35 (fast; Teachable Machine base)',
     description: "Teachable Machine's frozen base, about 60% ImageNet top-1; 1.7 MB; 1280-d features.",
     inputSizePx: 224,
+    inputSizes: RESIZABLE_SIZES,
     inputScaling: 'minusOneToOne',
     featureSize: 1280,
     sources: [
@@ -196,6 +214,7 @@ export const BACKBONES: readonly BackboneEntry[] = [
     label: 'MobileNet v1 0.25 (smallest, LayersModel)',
     description: 'tfjs-models release, about 50% ImageNet top-1; 2.1 MB; 256-d features.',
     inputSizePx: 224,
+    inputSizes: RESIZABLE_SIZES,
     inputScaling: 'minusOneToOne',
     featureSize: 256,
     sources: [
@@ -353,6 +372,19 @@ export function getBackboneEntry(id: string): BackboneEntry {
     throw new Error(`Unknown backbone "${id}"${custom}; known: ${[...ALL_BACKBONES, ...userBackbones.values()].map((b) => b.id).join(', ')}`);
   }
   return entry;
+}
+
+/**
+ * `entry` fed `sizePx` x `sizePx` images: `entry` itself for null or its own size, else a copy with that
+ * `inputSizePx`. Throws a `UserFacingError` naming the sizes it takes when it cannot be fed that size.
+ */
+export function entryAtSize(entry: BackboneEntry, sizePx: number | null): BackboneEntry {
+  if (sizePx === null || sizePx === entry.inputSizePx) return entry;
+  if (!entry.inputSizes?.includes(sizePx)) {
+    const sizes = entry.inputSizes ?? [entry.inputSizePx];
+    throw new UserFacingError(`${entry.label} takes ${sizes.join(', ')} px images, not ${sizePx} px: pick one of those input sizes.`);
+  }
+  return { ...entry, inputSizePx: sizePx };
 }
 
 /** What `report.json` records of the backbone a run used (`backboneInfo`; `backbone` keeps the id). */

@@ -317,6 +317,43 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     await expectModelMatchesReport(events, report);
   });
 
+  it('two-stage at a 160 px input: every image read at 160 px, the cut at 5x5, the report and the model at 160', async () => {
+    const events: TrainEvent[] = [];
+    const sizes = new Set<number>();
+    const small = { ...settings, inputSizePx: 160, epochs: 2, fineTune: true, fineTuneBlocks: 1, fineTuneEpochs: 1 };
+    const report = await runTraining(
+      { dataset, settings: small, backend: 'wasm', ingestMs: 0 },
+      deps(events, {
+        readImage: (item, sizePx, params) => {
+          sizes.add(sizePx);
+          return readJpeg(item, sizePx, params);
+        },
+        prepareFineTune: () => {
+          registerWasmGradientKernels();
+          return Promise.resolve({ backend: 'wasm', reason: 'test' });
+        },
+      }),
+    );
+    const last = events.at(-1);
+    expect(last?.type === 'error' ? last.message : last?.type).toBe('done');
+    expect([...sizes]).toEqual([160]);
+    expect(report?.settings.inputSizePx).toBe(160);
+    expect(report?.backboneInfo?.inputSizePx).toBe(160);
+    expect(events.find((e) => e.type === 'plan')).toMatchObject({ fineTune: { blocks: 1, activationShape: [5, 5, 256] } });
+    expect(last?.type === 'done' ? last.model?.imageSizePx : null).toBe(160);
+    await expectModelMatchesReport(events, report);
+  });
+
+  it('refuses an input size the backbone does not take before loading anything', async () => {
+    const events: TrainEvent[] = [];
+    const report = await runTraining(
+      { dataset, settings: { ...settings, inputSizePx: 100 }, backend: 'wasm', ingestMs: 0 },
+      deps(events, { loadBackbone: () => Promise.reject(new Error('must not load')) }),
+    );
+    expect(report).toBeNull();
+    expect(events).toEqual([{ type: 'error', message: expect.stringMatching(/takes 160, 192, 224 px images, not 100 px/) }]);
+  });
+
   it('trains the scratch CNN whole, as its only stage', async () => {
     const events: TrainEvent[] = [];
     const report = await runTraining(

@@ -11,7 +11,7 @@ import { countItems } from '../core/types';
 import type { Dataset, DatasetItem, SkippedFile, SplitName } from '../core/types';
 import type { AugmentParams } from '../data/augment';
 import type { Backbone, BackboneSplit } from './backbones';
-import { describeBackbone, getBackboneEntry } from './catalog';
+import { describeBackbone, entryAtSize, getBackboneEntry } from './catalog';
 import type { BackboneEntry } from './catalog';
 import { classCounts, resolveClassWeights } from './classWeights';
 import { saveClassifier } from './classifierModel';
@@ -115,7 +115,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
   const { dataset, settings: asked } = request;
   const now = deps.now ?? (() => performance.now());
   const startMs = now();
-  const entry = request.backboneEntry ?? getBackboneEntry(asked.backboneId);
+  const entry = entryAtSize(request.backboneEntry ?? getBackboneEntry(asked.backboneId), asked.inputSizePx);
   if (entry.id !== asked.backboneId) throw new Error(`internal: the run was given backbone "${entry.id}" for "${asked.backboneId}"`);
   if (asked.fineTune && entry.kind !== 'scratch' && !entry.fineTune) {
     throw new UserFacingError(`${entry.label} cannot be fine-tuned here: turn off stage 2 or pick another backbone.`);

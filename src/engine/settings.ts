@@ -19,6 +19,11 @@ export type ClassWeighting = 'auto' | 'balanced' | 'none';
 export interface TrainSettings {
   /** Backbone catalog id, e.g. `mobilenet_v2_1.0_224`. */
   readonly backboneId: string;
+  /**
+   * Height and width of the images the backbone is fed, one of its entry's `inputSizes` (MobileNet: 160, 192
+   * or 224); null takes the backbone's own size. Smaller is faster and lighter, and usually a little less accurate.
+   */
+  readonly inputSizePx: number | null;
   /** Stage 1 (head on frozen features): passes over the training split. */
   readonly epochs: number;
   readonly batchSize: number;
@@ -71,6 +76,7 @@ export interface TrainSettings {
 
 export const DEFAULT_SETTINGS: TrainSettings = {
   backboneId: 'mobilenet_v2_1.0_224',
+  inputSizePx: null,
   epochs: 20,
   batchSize: 32,
   learningRate: 1e-3,

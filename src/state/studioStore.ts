@@ -6,11 +6,13 @@ import { createStore } from 'zustand/vanilla';
 import type { SkippedFile } from '../core/types';
 import type { ImagePool } from '../data/imagePool';
 import type { BackendName } from '../engine/backend';
-import { registerUserBackbone } from '../engine/catalog';
+import { findBackboneEntry, registerUserBackbone } from '../engine/catalog';
 import type { ClassifierModel } from '../engine/classifierModel';
 import type { CustomBackbone } from '../engine/customBackbone';
 import type { BatchMetrics, EpochMetrics, RunCheckpoint, RunPlan, RunStage, TrainEvent } from '../engine/events';
 import type { Evaluation, Prediction, StudioReport } from '../engine/report';
+import { appendRun, summarizeRun } from '../engine/runSummary';
+import type { RunSummary } from '../engine/runSummary';
 import { DEFAULT_SETTINGS } from '../engine/settings';
 import type { TrainSettings } from '../engine/settings';
 import { startTrainingWorker } from '../engine/trainClient';
@@ -112,6 +114,8 @@ export interface StudioSnapshot {
   readonly run: SavedRun | null;
   readonly classifier: ActiveClassifier | null;
   readonly classifierNote: string | null;
+  /** The project's finished runs, oldest first (absent in projects saved before runs were kept). */
+  readonly runs?: readonly RunSummary[];
 }
 
 /** The whole studio: the dataset (see `DatasetSlice`), the settings, the run, and the actions. */
@@ -125,6 +129,8 @@ export interface StudioState extends DatasetSlice {
   readonly classifier: ActiveClassifier | null;
   /** Why the last run gave no exportable model (a graph backbone), or null. */
   readonly classifierNote: string | null;
+  /** Every finished run of this project, oldest first (at most `MAX_RUN_SUMMARIES`): the "Runs compared" table. */
+  readonly runs: readonly RunSummary[];
   /** The model of the user's own last chosen as the backbone (with its files), or null. */
   readonly customBackbone: CustomBackbone | null;
   /** Makes `classifier` the active one (an import); null clears it. */
@@ -252,6 +258,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
             }
           }
           if (event.type === 'done') {
+            set({ runs: appendRun(get().runs, summarizeRun(event.report)) });
             set(
               event.model
                 ? { classifier: { model: event.model, origin: 'trained', name: dataset.name, report: event.report }, classifierNote: null }
@@ -275,6 +282,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
       run: IDLE_RUN,
       classifier: null,
       classifierNote: null,
+      runs: [],
       customBackbone: null,
 
       setClassifier(classifier) {
@@ -297,12 +305,17 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
         set({
           run: snapshot?.run ? { ...IDLE_RUN, ...snapshot.run } : IDLE_RUN,
           classifier: snapshot?.classifier ?? null, classifierNote: snapshot?.classifierNote ?? null,
+          runs: snapshot?.runs ?? [],
         });
         return true;
       },
 
       updateSettings(patch) {
-        set({ settings: { ...get().settings, ...patch } });
+        const next = { ...get().settings, ...patch };
+        // An input size the new backbone does not offer falls back to the backbone's own.
+        const sizes = findBackboneEntry(next.backboneId)?.inputSizes;
+        const inputSizePx = next.inputSizePx !== null && sizes?.includes(next.inputSizePx) ? next.inputSizePx : null;
+        set({ settings: { ...next, inputSizePx } });
       },
 
       setBackendPreference(preference) {

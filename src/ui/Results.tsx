@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SplitName } from '../core/types';
 import { predictionsCsv } from '../engine/csv';
 import { downloadJson, downloadText } from './download';
+import { RunComparison } from './RunComparison';
 import { SplitResults } from './SplitResults';
 import { useStudio } from './useStudio';
 
@@ -29,7 +30,7 @@ export function Results() {
       <h2>{report ? '3. Results' : `3. Results after epoch ${interim?.epoch ?? ''} (training goes on)`}</h2>
       {report && (
         <p className="muted" data-testid="timings">
-          {report.backbone} on {report.backend}: features {seconds(report.timings.embedMs)} (
+          {report.backbone} at {report.backboneInfo?.inputSizePx ?? report.settings.inputSizePx ?? 224} px on {report.backend}: features {seconds(report.timings.embedMs)} (
           {report.embedImagesPerSecond.toFixed(1)} images/s), training {seconds(report.timings.trainMs)}, total{' '}
           {seconds(report.timings.totalMs)}.
         </p>
@@ -48,6 +49,7 @@ export function Results() {
           </button>
         ))}
       </div>
+      {report && <RunComparison />}
       <SplitResults key={evaluation.split} report={source} evaluation={evaluation} />
       {report && (
         <div className="actions">

@@ -50,6 +50,22 @@ export function TrainPanel() {
       <h2>2. Train</h2>
       <div className="settings">
         <BackbonePicker disabled={busy} onOwnModel={() => setOwnModelOpen(true)} />
+        {entry?.inputSizes && (
+          <label title="Smaller images train and predict faster (160 px costs about half the arithmetic of 224 px), usually a little less accurately; the report records the size">
+            Input size
+            <select
+              value={settings.inputSizePx ?? entry.inputSizePx}
+              disabled={busy}
+              onChange={(e) => actions.updateSettings({ inputSizePx: Number(e.target.value) })}
+            >
+              {entry.inputSizes.map((size) => (
+                <option key={size} value={size}>
+                  {size} px{size === entry.inputSizePx ? ' (its own)' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Epochs
           <input

@@ -6,6 +6,7 @@
 import type { Dataset } from '../../core/types';
 import type { DuplicateReport } from '../../data/duplicates';
 import type { BackendName } from '../../engine/backend';
+import type { RunSummary } from '../../engine/runSummary';
 import type { TrainSettings } from '../../engine/settings';
 import type { DatasetSnapshot } from '../datasetSlice';
 import type { IngestOptions, ScanFindings } from '../ingestFlow';
@@ -50,6 +51,8 @@ export interface ProjectState {
   /** The classifier kept with the project, less its weights (kept apart as bytes), or null. */
   readonly classifier: Omit<ActiveClassifier, 'model'> & { readonly model: ClassifierMeta } | null;
   readonly classifierNote: string | null;
+  /** Summaries of the project's finished runs, oldest first (absent in projects saved before they were kept). */
+  readonly runs?: readonly RunSummary[];
 }
 
 /** A `ClassifierModel` less its weight bytes. */
@@ -97,6 +100,7 @@ export function toContent(studio: StudioState, run: SavedRun | null): ProjectCon
     run,
     classifier: classifier ? { ...classifier, model: classifierMeta(classifier.model) } : null,
     classifierNote: studio.classifierNote,
+    runs: studio.runs,
   };
   return { state, files: sources.map((s) => s.file), thumbnails, weights: classifier?.model.weightData ?? null };
 }
@@ -124,7 +128,7 @@ export function toSnapshot(content: ProjectContent): StudioSnapshot {
   }
   return {
     dataset, settings: state.settings, backendPreference: state.backendPreference, run: state.run, classifier,
-    classifierNote: state.classifierNote,
+    classifierNote: state.classifierNote, runs: state.runs ?? [],
   };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../core/types';
 import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
 import type { StudioReport } from '../../engine/report';
+import { summarizeRun } from '../../engine/runSummary';
 import { DEFAULT_SETTINGS } from '../../engine/settings';
 import { AUTO_INGEST } from '../ingestFlow';
 import { createStudioStore } from '../studioStore';
@@ -69,6 +70,7 @@ function snapshot(): StudioSnapshot {
       model: { format: CLASSIFIER_FORMAT, labels: ['cat', 'dog'], imageSizePx: 224, backbone: 'mobilenet_v1_0.25_224', modelTopology: { a: 1 }, weightSpecs: [{ name: 'w', shape: [2, 3], dtype: 'float32' }], weightData: weights },
     },
     classifierNote: null,
+    runs: [summarizeRun(report), summarizeRun({ ...report, settings: { ...report.settings, inputSizePx: 160 }, createdAt: '2026-11-23T01:00:00.000Z' })],
   };
 }
 
@@ -98,6 +100,8 @@ describe('project state', () => {
     expect(await texts(back.dataset?.sources.map((s) => s.file) ?? [])).toEqual(await texts(snap.dataset?.sources.map((s) => s.file) ?? []));
     expect(back.classifier?.model.weightData).toBe(weights);
     expect(back.classifier?.model.labels).toEqual(['cat', 'dog']);
+    expect(back.runs).toEqual(snap.runs);
+    expect(back.runs?.map((r) => r.inputSizePx)).toEqual([224, 160]);
   });
 
   it('keys a dataset by what it trains on: renaming a class or moving an image changes the key', () => {
@@ -123,6 +127,10 @@ describe('project state', () => {
     const classifier = state.classifier as { model: object };
     expect(() => validateProjectState(bad({ classifier: { ...classifier, model: { ...classifier.model, weightBytes: 8 } } })))
       .toThrow('state.classifier.model.weightBytes is 8; the weight specs need 24');
+    expect(() => validateProjectState(bad({ runs: [{ ...(state.runs as object[])[0], accuracy: { val: 'high' } }] }))).toThrow('state.runs[0].accuracy.val is not a number');
+    // A project saved before runs were kept has none.
+    const { runs: _runs, ...withoutRuns } = state;
+    expect(validateProjectState(withoutRuns).runs).toEqual([]);
     // Settings added after a project was saved take their defaults.
     const { photoFit: _fit, ...older } = DEFAULT_SETTINGS;
     expect(validateProjectState(bad({ settings: older })).settings.photoFit).toBe(DEFAULT_SETTINGS.photoFit);

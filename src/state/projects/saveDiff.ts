@@ -21,7 +21,7 @@ export function saveRefs(s: StudioState, run: SavedRun | null, name: { readonly 
     sources: s.sources, scan: s.scan, classifier: s.classifier, run,
     others: [
       s.labelTexts, s.ingestOptions, s.dropDuplicates, s.dataset, s.duplicates, s.ingestMs, s.settings, s.backendPreference,
-      s.classifierNote, name?.name, name?.autoName,
+      s.classifierNote, s.runs, name?.name, name?.autoName,
     ],
   };
 }

@@ -11,6 +11,7 @@ import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/catalog';
 import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
 import type { EpochMetrics } from '../../engine/events';
 import type { Evaluation, StudioReport } from '../../engine/report';
+import type { RunSummary } from '../../engine/runSummary';
 import { DEFAULT_SETTINGS } from '../../engine/settings';
 import type { TrainSettings } from '../../engine/settings';
 import type { SavedRun } from '../studioStore';
@@ -60,6 +61,34 @@ export function validateProjectState(value: unknown, where = 'state'): ProjectSt
     run: nullable(v.run, (r) => checkRun(r, `${where}.run`)),
     classifier: nullable(v.classifier, (c) => checkClassifier(c, `${where}.classifier`)),
     classifierNote: nullable(v.classifierNote, (s) => string(s, `${where}.classifierNote`)),
+    runs: v.runs === undefined ? [] : array(v.runs, `${where}.runs`).map((r, i) => checkRunSummary(r, `${where}.runs[${i}]`)),
+  };
+}
+
+/** One line of the "Runs compared" table. */
+function checkRunSummary(value: unknown, where: string): RunSummary {
+  const r = object(value, where);
+  const perSplit = (v: unknown, at: string): Partial<Record<SplitName, number>> => {
+    const o = object(v, at);
+    const out: Partial<Record<SplitName, number>> = {};
+    for (const split of SPLITS) if (o[split] !== undefined) out[split] = number(o[split], `${at}.${split}`);
+    return out;
+  };
+  return {
+    createdAt: string(r.createdAt, `${where}.createdAt`),
+    backbone: string(r.backbone, `${where}.backbone`),
+    inputSizePx: integer(r.inputSizePx, `${where}.inputSizePx`, 1, 4096),
+    fineTuneBlocks: integer(r.fineTuneBlocks, `${where}.fineTuneBlocks`, 0, 1000),
+    epochs: integer(r.epochs, `${where}.epochs`, 0, 100_000),
+    viewsPerImage: integer(r.viewsPerImage, `${where}.viewsPerImage`, 0, 1000),
+    backend: string(r.backend, `${where}.backend`),
+    embedImagesPerSecond: number(r.embedImagesPerSecond, `${where}.embedImagesPerSecond`),
+    embedMs: number(r.embedMs, `${where}.embedMs`),
+    trainMs: number(r.trainMs, `${where}.trainMs`),
+    totalMs: number(r.totalMs, `${where}.totalMs`),
+    images: perSplit(r.images, `${where}.images`),
+    accuracy: perSplit(r.accuracy, `${where}.accuracy`),
+    stoppedByUser: boolean(r.stoppedByUser, `${where}.stoppedByUser`),
   };
 }
 
@@ -155,6 +184,7 @@ export function checkSettings(value: unknown, where: string): TrainSettings {
     const saved = s[key];
     if (saved === undefined) continue;
     if (key === 'fineTuneBlocks') out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, 1, 1000));
+    else if (key === 'inputSizePx') out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, 16, 4096));
     else if (key === 'augment') out[key] = { ...DEFAULT_SETTINGS.augment, ...sameTypes(object(saved, `${where}.augment`), DEFAULT_SETTINGS.augment, `${where}.augment`) };
     else if (typeof saved !== typeof fallback || (typeof saved === 'number' && !Number.isFinite(saved))) throw new ShapeError(`${where}.${key}`, `is not a ${typeof fallback}`);
     else out[key] = saved;
