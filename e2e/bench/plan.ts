@@ -8,7 +8,7 @@ import type { TrainSettings } from '../../src/engine/settings';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 
-/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, decode, hymenoptera, rps, scale); default all. */
+/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, decode, hymenoptera, rps, sizes, scale); default all. */
 const PARTS = process.env.BENCH_PARTS?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
 export const runsPart = (name: string): boolean => PARTS === null || PARTS.includes(name);
 
@@ -64,6 +64,12 @@ export function throughputPlan(backend: BackendName, backboneId: string) {
     deadlineMs: budgetMs + (QUICK ? 6_000 : full ? 10_000 : 6_000),
   };
 }
+
+/**
+ * Input size: the default backbone fed 160, 192 and 224 px images (head-only, the recipe above) on one dataset;
+ * what a smaller input saves in embedding time and costs in accuracy.
+ */
+export const SIZES = { dataset: 'hymenoptera', perFolder: QUICK ? 10 : 0, backboneId: BACKBONES[0], sizes: [160, 192, 224] } as const;
 
 /** Decode + augment: images per dataset and timed passes. */
 export const DECODE = { images: QUICK ? 16 : 48, runs: QUICK ? 2 : 3, sizePx: 224 };

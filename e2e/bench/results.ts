@@ -58,6 +58,8 @@ export interface BenchResults {
   decode: { readonly dataset: string; readonly results: DecodeResult[] }[];
   ingests: IngestResult[];
   runs: LabelledRun[];
+  /** The default backbone at each input size (`SIZES` in plan.ts). */
+  sizes: LabelledRun[];
   teachable: { readonly dataset: string; readonly result: TeachableResult & { readonly baseLayers: number }; readonly memory: TabMemoryPeak }[];
   scale: ScaleRow[];
   /** Wall time of each part of the suite, ms. */
@@ -175,6 +177,16 @@ export function backboneTable(r: BenchResults): string {
   return table(['backbone', 'dataset', 'embed img/s', 'Train to model s', 'held-out accuracy %'], rows);
 }
 
+/** One backbone fed images of each size: embedding speed, time to model, accuracy, against the largest size. */
+export function inputSizeTable(r: BenchResults): string {
+  const largest = [...r.sizes].sort((a, b) => (b.run.settings.inputSizePx ?? 0) - (a.run.settings.inputSizePx ?? 0))[0]?.run;
+  const rows = r.sizes.map(({ dataset, run }) => [
+    short(run.backboneId), `${run.settings.inputSizePx ?? '-'} px`, dataset, recipe(run), rate(run.embedImagesPerSecond), s(run.embedMs),
+    largest ? `${((run.embedMs / largest.embedMs) * 100).toFixed(0)}%` : '-', s(run.trainWallMs), accuracyText(run),
+  ]);
+  return table(['backbone', 'input', 'dataset', 'training', 'embed img/s', 'embed s', 'embed time vs the largest', 'Train to model s', 'held-out accuracy %'], rows);
+}
+
 /** Generated datasets of growing size: time and memory. */
 export function scaleTable(r: BenchResults): string {
   const rows = r.scale.map(({ images, ingest, run, ingestMemory, runMemory }) => [
@@ -210,6 +222,7 @@ export function summaryMarkdown(r: BenchResults): string {
     ['Side by side with Teachable Machine (same images, same MobileNetV2 0.35 weights, same backend, same epochs)', peerTable(r)],
     ['Teachable Machine, step by step', peerDetailTable(r)],
     ['Backbones (head only)', backboneTable(r)],
+    ['Input size (head only)', inputSizeTable(r)],
     ['Scale (generated images)', scaleTable(r)],
     ['Responsiveness while training (main thread of the page)', responsivenessTable(r)],
   ];

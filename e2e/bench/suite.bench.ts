@@ -12,7 +12,7 @@ import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { BenchApi } from '../../src/bench/benchPage';
 import { datasetPath } from '../paths';
-import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, TWO_STAGE, runsPart, throughputBackbones, throughputPlan } from './plan';
+import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, throughputBackbones, throughputPlan } from './plan';
 import * as md from './results';
 import type { BenchResults, LabelledRun } from './results';
 import { TabMemory } from './tabMemory';
@@ -46,7 +46,7 @@ function newResults(): BenchResults {
       cpu: cpus[0]?.model.trim() ?? 'unknown CPU', cores: cpus.length, memoryGiB: os.totalmem() / 2 ** 30,
       os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
     },
-    browser: null, environment: null, throughput: [], decode: [], ingests: [], runs: [], teachable: [], scale: [], sections: {}, errors: [],
+    browser: null, environment: null, throughput: [], decode: [], ingests: [], runs: [], sizes: [], teachable: [], scale: [], sections: {}, errors: [],
   };
 }
 
@@ -133,6 +133,16 @@ test('benchmark suite', async ({ page, browser }) => {
       await train('head-only', { ...RECIPE, backboneId: BACKBONES[2] });
     }, () => [md.ingestTable(results), md.timeToAccuracyTable(results), md.peerTable(results)].join('\n\n'));
   }
+
+  await part('sizes', async () => {
+    await loadFolder(page, datasetPath(SIZES.dataset), `${SIZES.dataset}-sizes`, SIZES.perFolder);
+    await call(page, 'ingest', `${SIZES.dataset}-sizes`);
+    for (const inputSizePx of SIZES.sizes) {
+      const { value: run, memory: peak } = await memory.during(() => call(page, 'train', { ...RECIPE, backboneId: SIZES.backboneId, inputSizePx }, 'wasm'));
+      results.sizes.push({ dataset: SIZES.dataset, mode: 'head-only', run, memory: peak });
+      save();
+    }
+  }, () => md.inputSizeTable(results));
 
   await part('scale', async () => {
     const largest = Math.max(...SCALE.sizes);

@@ -223,6 +223,14 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
 }
 
 /**
+ * Training events that arrive many times a second (batch ends, progress counts, epoch ends of a fast head) and
+ * are applied to the store together, at most every `UI_UPDATE_MS`: every store update redraws the progress
+ * bar and the live charts, and a redraw per event would keep the page's main thread busy while training.
+ */
+const COALESCED: ReadonlySet<TrainEvent['type']> = new Set(['batchEnd', 'progress', 'epochEnd']);
+export const UI_UPDATE_MS = 250;
+
+/**
  * Creates the store; `startWorker` and `createPool` are replaceable so the store can be driven without
  * browser workers.
  */
@@ -241,12 +249,30 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
       // A resumed run starts with the epochs it had completed: the curves go on from there.
       const history = resumeFrom ? [...resumeFrom.history] : [];
       set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history, fallback } });
+      // Frequent events wait here and are applied together, in order, at most every UI_UPDATE_MS; any other
+      // event applies them first.
+      let queued: TrainEvent[] = [];
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const flush = (): void => {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        if (queued.length === 0) return;
+        const events = queued;
+        queued = [];
+        set({ run: events.reduce((run, e) => applyTrainEvent(run, e), get().run) });
+      };
       handle = startWorker(
         {
           type: 'start', dataset, files, settings, ingestMs, backend, checkpoints: true, ...(resumeFrom ? { resumeFrom } : {}),
           ...(customBackbone?.entry.id === settings.backboneId ? { customBackbone } : {}),
         },
         (event) => {
+          if (COALESCED.has(event.type)) {
+            queued.push(event);
+            timer ??= setTimeout(flush, UI_UPDATE_MS);
+            return;
+          }
+          flush();
           const before = get().run;
           set({ run: applyTrainEvent(before, event) });
           if (event.type === 'error' && before.checkpoint && before.status !== 'stopping') {

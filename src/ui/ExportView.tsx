@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../core/errors';
-import { exportSizes, exportZip } from '../engine/modelExport';
+import { measureExportSizes } from '../engine/exportSizesClient';
+import { exportZip } from '../engine/modelExport';
 import type { ExportSize } from '../engine/modelExport';
 import { WEIGHT_DTYPES } from '../engine/modelExportWeights';
 import type { WeightDtype } from '../engine/modelExportWeights';
@@ -24,17 +25,26 @@ export function formatBytes(bytes: number): string {
 /** A file-name stem from a model name: `My ants & bees` -> `My-ants-bees`. */
 const fileStem = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 
-/** Sizes of the zip under each weight type, computed after the first paint (building three zips takes a moment). */
+/**
+ * Sizes of the zip under each weight type, measured in a worker (building three zips, two with quantized
+ * weights, takes a few hundred milliseconds for MobileNetV2); null until they arrive or when that fails.
+ */
 function useExportSizes(classifier: ActiveClassifier, includeReport: boolean, includePredictions: boolean): Record<WeightDtype, ExportSize> | null {
-  const [sizes, setSizes] = useState<{ readonly key: string; readonly value: Record<WeightDtype, ExportSize> } | null>(null);
+  const [sizes, setSizes] = useState<{ readonly key: string; readonly model: ActiveClassifier; readonly value: Record<WeightDtype, ExportSize> } | null>(null);
   const key = `${includeReport}:${includePredictions}`;
   useEffect(() => {
-    const timer = setTimeout(() => {
-      setSizes({ key, value: exportSizes(classifier.model, { name: classifier.name, report: classifier.report, includeReport, includePredictions }) });
-    }, 0);
-    return () => clearTimeout(timer);
+    let current = true;
+    measureExportSizes(classifier.model, { name: classifier.name, report: classifier.report, includeReport, includePredictions }).then(
+      (value) => {
+        if (current) setSizes({ key, model: classifier, value });
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
   }, [classifier, includeReport, includePredictions, key]);
-  return sizes?.key === key ? sizes.value : null;
+  return sizes?.key === key && sizes.model === classifier ? sizes.value : null;
 }
 
 /** One weight type's accuracy as text: `80.4% (123 / 153)`, its progress, or why it failed. */
