@@ -92,7 +92,7 @@ test('rps: live training view, then results that match report.json and predictio
   await expect(page.getByTestId('progress-detail')).toContainText('on wasm');
 
   // Training view: the curves appear with the first epoch; the screenshot waits for a few epochs of them.
-  await expect(page.getByTestId('chart-loss').locator('.recharts-line path').first()).toBeVisible({ timeout: 300_000 });
+  await expect(page.getByTestId('chart-loss').locator('.chart-line-train')).toBeVisible({ timeout: 300_000 });
   await expect(page.getByTestId('last-epoch')).toContainText(/Epoch [3-9]/, { timeout: 120_000 });
   await page.getByRole('region', { name: 'Training', exact: true }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await screenshot(page, testInfo.outputPath('training.png'), 'training.png');

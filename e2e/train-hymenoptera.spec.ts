@@ -29,7 +29,7 @@ test('chooses hymenoptera, trains the default backbone and downloads a true repo
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('wasm');
   // The charts appear with the first epoch and grow while training runs.
-  await expect(page.getByTestId('chart-loss').locator('.recharts-line path').first()).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('chart-loss').locator('.chart-line-train')).toBeVisible({ timeout: 240_000 });
   await expect(page.getByTestId('chart-accuracy')).toBeVisible();
   await expect(page.getByTestId('confusion-val')).toBeVisible({ timeout: 240_000 });
   await expect(page.getByTestId('report-val')).toContainText('weighted avg');

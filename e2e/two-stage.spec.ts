@@ -43,7 +43,7 @@ test('two-stage training through the UI: pause and resume, the stage boundary on
   await expect(page.getByTestId('confusion-val')).toBeVisible({ timeout: 240_000 });
   // The dashed line where stage 2 begins, on both charts.
   for (const chart of ['chart-loss', 'chart-accuracy']) {
-    await expect(page.getByTestId(chart).locator('.recharts-reference-line')).toHaveCount(1);
+    await expect(page.getByTestId(chart).locator('.chart-stage-line')).toHaveCount(1);
     await expect(page.getByTestId(chart).getByText('stage 2', { exact: true })).toBeVisible();
   }
 

@@ -1,12 +1,14 @@
 import { useDeferredValue } from 'react';
-import { MetricChart } from './MetricChart';
+import { CHART_UPDATE_MS, MetricChart } from './MetricChart';
 import { useStudio } from './useStudio';
+import { useThrottled } from './useThrottled';
 
 const UNIT: [number, number] = [0, 1];
 
 /** Training and validation accuracy per epoch; subscribes to the history only, so batches do not redraw it. */
 export function AccuracyChart() {
-  const history = useDeferredValue(useStudio((s) => s.run.history));
+  const running = useStudio((s) => s.run.status === 'running');
+  const history = useDeferredValue(useThrottled(useStudio((s) => s.run.history), running ? CHART_UPDATE_MS : 0));
   const epochs = useStudio((s) => s.run.epochs);
   return (
     <MetricChart title="Accuracy" history={history} epochs={epochs} trainKey="accuracy" valKey="valAccuracy" domain={UNIT} />

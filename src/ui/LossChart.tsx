@@ -1,15 +1,17 @@
 import { useDeferredValue } from 'react';
-import { MetricChart } from './MetricChart';
+import { CHART_UPDATE_MS, MetricChart } from './MetricChart';
 import { useStudio } from './useStudio';
+import { useThrottled } from './useThrottled';
 
 /**
- * Training and validation loss per epoch with the running batch loss; re-renders on epoch and batch events.
- * The values are deferred: React redraws the chart in an interruptible, time-sliced render, so frequent
- * batch events never hold the main thread in one long task.
+ * Training and validation loss per epoch with the running batch loss; redrawn at most once every
+ * `CHART_UPDATE_MS` while training. The values are also deferred: React renders the chart in an
+ * interruptible, time-sliced render.
  */
 export function LossChart() {
-  const history = useDeferredValue(useStudio((s) => s.run.history));
-  const batches = useDeferredValue(useStudio((s) => s.run.batchLosses));
+  const running = useStudio((s) => s.run.status === 'running');
+  const history = useDeferredValue(useThrottled(useStudio((s) => s.run.history), running ? CHART_UPDATE_MS : 0));
+  const batches = useDeferredValue(useThrottled(useStudio((s) => s.run.batchLosses), running ? CHART_UPDATE_MS : 0));
   const epochs = useStudio((s) => s.run.epochs);
   return <MetricChart title="Loss" history={history} batches={batches} epochs={epochs} trainKey="loss" valKey="valLoss" />;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochTicks, stageBoundaries } from './chartAxes';
+import { epochTicks, linePath, stageBoundaries, valueTicks } from './chartAxes';
 
 describe('epochTicks', () => {
   it('stays readable from 3 to 300 epochs', () => {
@@ -29,5 +29,28 @@ describe('stageBoundaries', () => {
       stageBoundaries([{ epoch: 1 }, { epoch: 2, stage: 1 }, { epoch: 3, stage: 2 }, { epoch: 4, stage: 2 }]),
     ).toEqual([2]);
     expect(stageBoundaries([])).toEqual([]);
+  });
+});
+
+describe('valueTicks', () => {
+  it('covers the range with nice steps', () => {
+    expect(valueTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(valueTicks(0, 0.73)).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
+    expect(valueTicks(0, 2.3)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(valueTicks(0, 47, 4)).toEqual([0, 20, 40, 60]);
+  });
+
+  it('widens a flat or broken range', () => {
+    expect(valueTicks(0, 0)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(valueTicks(0, Number.NaN)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+  });
+});
+
+describe('linePath', () => {
+  it('maps points, and breaks the line where a value is missing', () => {
+    const id = (v: number): number => v;
+    expect(linePath([{ x: 1, y: 2 }, { x: 2, y: 3 }], id, id)).toBe('M1.0 2.0L2.0 3.0');
+    expect(linePath([{ x: 1, y: 2 }, { x: 2, y: null }, { x: 3, y: 4 }, { x: 4, y: 5 }], id, (y) => 10 - y)).toBe('M1.0 8.0M3.0 6.0L4.0 5.0');
+    expect(linePath([], id, id)).toBe('');
   });
 });

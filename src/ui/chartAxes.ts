@@ -29,3 +29,38 @@ export function stageBoundaries(history: readonly Pick<EpochMetrics, 'epoch' | '
   }
   return boundaries;
 }
+
+/**
+ * About `count` evenly spaced "nice" ticks (steps of 1, 2 or 5 times a power of ten) covering [lo, hi]: the
+ * first is at or below `lo`, the last at or above `hi`. A flat or empty range is widened to [lo, lo + 1].
+ */
+export function valueTicks(lo: number, hi: number, count = 5): number[] {
+  const from = Number.isFinite(lo) ? lo : 0;
+  const to = Number.isFinite(hi) && hi > from ? hi : from + 1;
+  const raw = (to - from) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+  const first = Math.floor(from / step + 1e-9) * step;
+  const ticks: number[] = [];
+  for (let t = first; t < to + step - 1e-9 * step; t += step) ticks.push(Number(t.toPrecision(12)));
+  if ((ticks[ticks.length - 1] ?? -Infinity) < to) ticks.push(Number((first + ticks.length * step).toPrecision(12)));
+  return ticks;
+}
+
+/**
+ * An SVG path (`M x y L x y ...`) through the points that have a finite `y`, in order, mapped by `sx` and
+ * `sy`; a point without one breaks the line. Empty when there is no point to draw.
+ */
+export function linePath(points: readonly { readonly x: number; readonly y: number | null | undefined }[], sx: (x: number) => number, sy: (y: number) => number): string {
+  let path = '';
+  let pen = false;
+  for (const p of points) {
+    if (p.y === null || p.y === undefined || !Number.isFinite(p.y)) {
+      pen = false;
+      continue;
+    }
+    path += `${pen ? 'L' : 'M'}${sx(p.x).toFixed(1)} ${sy(p.y).toFixed(1)}`;
+    pen = true;
+  }
+  return path;
+}
