@@ -5,7 +5,7 @@
 import type { Dataset } from '../core/types';
 import type { BackendName } from './backend';
 import type { CustomBackbone } from './customBackbone';
-import type { RunCheckpoint, TrainEvent } from './events';
+import type { PackedCheckpoint, TrainEvent } from './events';
 import type { TrainSettings } from './settings';
 
 export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;
@@ -22,7 +22,7 @@ export type TrainRequest =
       /** Send a `checkpoint` event after every epoch. */
       readonly checkpoints?: boolean;
       /** Go on from this checkpoint of a run with the same dataset and settings (see `RunRequest.resumeFrom`). */
-      readonly resumeFrom?: RunCheckpoint;
+      readonly resumeFrom?: PackedCheckpoint;
       /** The backbone when it is a model of the user's own (`settings.backboneId` is its id), with its files when it came as files. */
       readonly customBackbone?: CustomBackbone;
     }
@@ -33,5 +33,5 @@ export type TrainRequest =
   /** Evaluate the head on the held-out splits at the end of the current epoch. */
   | { readonly type: typeof TRAIN_REQUEST.evaluate };
 
-/** Worker to page: the run's events, in order. */
-export type TrainResponse = TrainEvent;
+/** Worker to page: the run's events, in order; checkpoints packed (their bytes in Blobs, see `PackedCheckpoint`). */
+export type TrainResponse = Exclude<TrainEvent, { type: 'checkpoint' }> | { readonly type: 'checkpoint'; readonly checkpoint: PackedCheckpoint };

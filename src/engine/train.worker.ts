@@ -12,12 +12,17 @@ import { initBackend, prepareFineTuneBackend } from './backend';
 import { loadBackbone } from './backbones';
 import { backboneIOHandler } from './onlineBackbones';
 import { createPauseGate } from './pauseGate';
+import { packCheckpoint, unpackCheckpoint } from './events';
+import type { TrainEvent } from './events';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { runTraining } from './run';
 
-/** Posts an event; the trained model's weights are transferred, not copied. */
-const post = (event: TrainResponse): void =>
-  event.type === 'done' && event.model ? postMessage(event, { transfer: [event.model.weightData] }) : postMessage(event);
+/** Posts an event; the trained model's weights are transferred, not copied; a checkpoint goes packed. */
+const post = (event: TrainEvent): void => {
+  if (event.type === 'done' && event.model) postMessage(event, { transfer: [event.model.weightData] });
+  else if (event.type === 'checkpoint') postMessage({ type: 'checkpoint', checkpoint: packCheckpoint(event.checkpoint) } satisfies TrainResponse);
+  else postMessage(event satisfies TrainResponse);
+};
 let controller: AbortController | null = null;
 let evaluationRequested = false;
 const gate = createPauseGate();
@@ -61,7 +66,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
     await runTraining(
       {
         dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs,
-        checkpoints: request.checkpoints, resumeFrom: request.resumeFrom, backboneEntry: request.customBackbone?.entry,
+        checkpoints: request.checkpoints, resumeFrom: request.resumeFrom ? await unpackCheckpoint(request.resumeFrom) : undefined,
+        backboneEntry: request.customBackbone?.entry,
       },
       {
         loadBackbone: (entry) =>

@@ -1,6 +1,6 @@
 /**
  * The studio's state: a vanilla zustand store (no React here). The UI renders it and calls its actions;
- * engine events arrive through `applyTrainEvent`.
+ * engine events arrive through `applyTrainResponse`.
  */
 import { createStore } from 'zustand/vanilla';
 import type { SkippedFile } from '../core/types';
@@ -9,7 +9,8 @@ import type { BackendName } from '../engine/backend';
 import { findBackboneEntry, registerUserBackbone } from '../engine/catalog';
 import type { ClassifierModel } from '../engine/classifierModel';
 import type { CustomBackbone } from '../engine/customBackbone';
-import type { BatchMetrics, EpochMetrics, RunCheckpoint, RunPlan, RunStage, TrainEvent } from '../engine/events';
+import type { BatchMetrics, EpochMetrics, PackedCheckpoint, RunPlan, RunStage } from '../engine/events';
+import type { TrainResponse } from '../engine/protocol';
 import type { Evaluation, Prediction, StudioReport } from '../engine/report';
 import { appendRun, summarizeRun } from '../engine/runSummary';
 import type { RunSummary } from '../engine/runSummary';
@@ -71,7 +72,7 @@ export interface RunState {
   readonly evaluationPending: boolean;
   readonly message: string | null;
   /** The run's state after its last completed epoch (saved by src/state/projects), null before the first. */
-  readonly checkpoint: RunCheckpoint | null;
+  readonly checkpoint: PackedCheckpoint | null;
   /**
    * Set when the run failed on a backend and goes on, from its last checkpoint, on the next one: what
    * failed and where it continues. Kept until the next run starts.
@@ -146,7 +147,7 @@ export interface StudioState extends DatasetSlice {
   setBackendPreference(preference: 'auto' | BackendName): void;
   loadModelsIndex(fetcher?: typeof fetch): Promise<void>;
   /** Starts a run; with `resumeFrom` (a checkpoint of a run on this dataset and settings) it goes on from there. */
-  train(resumeFrom?: RunCheckpoint): void;
+  train(resumeFrom?: PackedCheckpoint): void;
   stop(): void;
   /** Evaluates the head on the held-out splits at the end of the current epoch. */
   evaluateNow(): void;
@@ -164,7 +165,7 @@ const IDLE_RUN: RunState = {
 };
 
 /** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
-export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = performance.now()): RunState {
+export function applyTrainResponse(run: RunState, event: TrainResponse, nowMs = performance.now()): RunState {
   switch (event.type) {
     case 'backend':
       return event.part === 'finetune'
@@ -227,7 +228,7 @@ export function applyTrainEvent(run: RunState, event: TrainEvent, nowMs = perfor
  * are applied to the store together, at most every `UI_UPDATE_MS`: every store update redraws the progress
  * bar and the live charts, and a redraw per event would keep the page's main thread busy while training.
  */
-const COALESCED: ReadonlySet<TrainEvent['type']> = new Set(['batchEnd', 'progress', 'epochEnd']);
+const COALESCED: ReadonlySet<TrainResponse['type']> = new Set(['batchEnd', 'progress', 'epochEnd']);
 export const UI_UPDATE_MS = 250;
 
 /**
@@ -242,7 +243,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
      * checkpoint goes on from that checkpoint on the next backend (WebGPU, WebGL, WASM, CPU), once per backend,
      * and says so in `run.fallback`.
      */
-    const startRun = (resumeFrom: RunCheckpoint | undefined, backend: 'auto' | BackendName, fallback: string | null): void => {
+    const startRun = (resumeFrom: PackedCheckpoint | undefined, backend: 'auto' | BackendName, fallback: string | null): void => {
       const { dataset, files, settings, ingestMs, customBackbone } = get();
       if (!dataset) return;
       const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
@@ -251,7 +252,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
       set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history, fallback } });
       // Frequent events wait here and are applied together, in order, at most every UI_UPDATE_MS; any other
       // event applies them first.
-      let queued: TrainEvent[] = [];
+      let queued: TrainResponse[] = [];
       let timer: ReturnType<typeof setTimeout> | null = null;
       const flush = (): void => {
         if (timer !== null) clearTimeout(timer);
@@ -259,7 +260,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
         if (queued.length === 0) return;
         const events = queued;
         queued = [];
-        set({ run: events.reduce((run, e) => applyTrainEvent(run, e), get().run) });
+        set({ run: events.reduce((run, e) => applyTrainResponse(run, e), get().run) });
       };
       handle = startWorker(
         {
@@ -274,7 +275,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
           }
           flush();
           const before = get().run;
-          set({ run: applyTrainEvent(before, event) });
+          set({ run: applyTrainResponse(before, event) });
           if (event.type === 'error' && before.checkpoint && before.status !== 'stopping') {
             const failed = before.fineTuneBackend ?? before.backend;
             const next = failed ? nextBackend(failed as BackendName) : null;

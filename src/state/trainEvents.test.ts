@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImagePool } from '../data/imagePool';
-import type { TrainEvent } from '../engine/events';
+import type { TrainResponse } from '../engine/protocol';
 import type { PickedFile } from './ingestFlow';
 import { UI_UPDATE_MS, createStudioStore } from './studioStore';
 
@@ -14,16 +14,16 @@ const pool: ImagePool = {
 const file = (path: string): PickedFile => ({ file: new Blob([`bytes of ${path}`]), path });
 const FILES = ['pets/cats/1.jpg', 'pets/cats/2.jpg', 'pets/dogs/1.jpg', 'pets/dogs/2.jpg'].map(file);
 
-const batch = (epoch: number, batchIndex: number): TrainEvent => ({
+const batch = (epoch: number, batchIndex: number): TrainResponse => ({
   type: 'batchEnd', stage: 1, epoch, batch: batchIndex, batches: 4, loss: 1 / (epoch * 4 + batchIndex), accuracy: 0.5, imagesPerSecond: 100, elapsedMs: 10,
-} as unknown as TrainEvent);
+} as unknown as TrainResponse);
 
 describe('training events reach the store', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
   afterEach(() => vi.useRealTimers());
 
   it('frequent ones together, at most every UI_UPDATE_MS, in order; any other event applies them first', async () => {
-    let send: (event: TrainEvent) => void = () => undefined;
+    let send: (event: TrainResponse) => void = () => undefined;
     const store = createStudioStore((_request, onEvent) => {
       send = onEvent;
       return { stop: () => undefined, evaluateNow: () => undefined, pause: () => undefined, resume: () => undefined, finished: Promise.resolve() };

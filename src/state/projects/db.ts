@@ -11,7 +11,7 @@
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { BackendName } from '../../engine/backend';
-import type { RunCheckpoint } from '../../engine/events';
+import type { PackedCheckpoint } from '../../engine/events';
 import type { TrainSettings } from '../../engine/settings';
 import type { ProjectState } from './projectState';
 
@@ -39,7 +39,7 @@ export interface ProjectRecord {
 export interface StoredCheckpoint {
   readonly projectId: string;
   readonly savedAt: string;
-  readonly checkpoint: RunCheckpoint;
+  readonly checkpoint: PackedCheckpoint;
   /** The run's settings and backend choice: a resumed run must use the same. */
   readonly settings: TrainSettings;
   readonly backendPreference: 'auto' | BackendName;
