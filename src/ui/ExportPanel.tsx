@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { ExportView } from './ExportView';
 import { ImportModel } from './ImportModel';
 import { modelKey } from './predictSession';
@@ -8,7 +9,8 @@ import { useStudio } from './useStudio';
  * model exported earlier or made with Teachable Machine. Names and labels are shown as text.
  */
 export function ExportPanel() {
-  const classifier = useStudio((s) => s.classifier);
+  // Deferred: the panel is drawn in an interruptible render, not in the task that delivers the trained model.
+  const classifier = useDeferredValue(useStudio((s) => s.classifier));
   const note = useStudio((s) => s.classifierNote);
   return (
     <section className="panel" aria-label="Model export and import" data-testid="export-panel">

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import type { SplitName } from '../core/types';
 import { predictionsCsv } from '../engine/csv';
 import { downloadJson, downloadText } from './download';
@@ -14,7 +14,8 @@ const SPLIT_TABS: Record<SplitName, string> = { train: 'Training', val: 'Validat
  * during training from the latest `Evaluate now`.
  */
 export function Results() {
-  const report = useStudio((s) => s.run.report);
+  // Deferred: the results are drawn in an interruptible render, not in the task that delivers the report.
+  const report = useDeferredValue(useStudio((s) => s.run.report));
   const interim = useStudio((s) => s.run.interim);
   const classes = useStudio((s) => s.dataset?.classes);
   const [chosen, setChosen] = useState<SplitName | null>(null);

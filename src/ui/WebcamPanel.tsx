@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import { errorMessage } from '../core/errors';
 import { CaptureControls } from './CaptureControls';
 import { usePredictionFit, usePredictor } from './predictSession';
@@ -14,7 +14,8 @@ import { useStudio } from './useStudio';
  * second measured. Frames can be recorded into a class of the dataset (`CaptureControls`).
  */
 export function WebcamPanel() {
-  const classifier = useStudio((s) => s.classifier);
+  // Deferred: the panel is drawn in an interruptible render, not in the task that delivers the trained model.
+  const classifier = useDeferredValue(useStudio((s) => s.classifier));
   const { predictor, error: loadError } = usePredictor(classifier?.model ?? null);
   const fit = usePredictionFit(classifier);
   const camera = useCamera();
