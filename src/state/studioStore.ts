@@ -1,6 +1,6 @@
 /**
  * The studio's state: a vanilla zustand store (no React here). The UI renders it and calls its actions;
- * engine events arrive through `applyTrainResponse`.
+ * engine events arrive through `applyTrainEvent`.
  */
 import { createStore } from 'zustand/vanilla';
 import type { SkippedFile } from '../core/types';
@@ -165,7 +165,7 @@ const IDLE_RUN: RunState = {
 };
 
 /** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
-export function applyTrainResponse(run: RunState, event: TrainResponse, nowMs = performance.now()): RunState {
+export function applyTrainEvent(run: RunState, event: TrainResponse, nowMs = performance.now()): RunState {
   switch (event.type) {
     case 'backend':
       return event.part === 'finetune'
@@ -260,7 +260,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
         if (queued.length === 0) return;
         const events = queued;
         queued = [];
-        set({ run: events.reduce((run, e) => applyTrainResponse(run, e), get().run) });
+        set({ run: events.reduce((run, e) => applyTrainEvent(run, e), get().run) });
       };
       handle = startWorker(
         {
@@ -275,7 +275,7 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
           }
           flush();
           const before = get().run;
-          set({ run: applyTrainResponse(before, event) });
+          set({ run: applyTrainEvent(before, event) });
           if (event.type === 'error' && before.checkpoint && before.status !== 'stopping') {
             const failed = before.fineTuneBackend ?? before.backend;
             const next = failed ? nextBackend(failed as BackendName) : null;
