@@ -98,24 +98,24 @@ export interface ProjectWrite {
 export async function writeProject(db: ProjectsDb, write: ProjectWrite): Promise<void> {
   const tx = db.transaction(STORES, 'readwrite');
   const id = write.record.id;
-  await inOneGo(tx, (requests) => {
-    requests.push(tx.objectStore('projects').put(write.record, id));
-    const blobs = tx.objectStore('blobs');
-    if (write.files) {
-      const { from } = write.files;
-      requests.push(blobs.delete(blobRange(id, 'file', from)));
-      write.files.blobs.forEach((blob, i) => requests.push(blobs.put(blob, [id, 'file', from + i])));
-    }
-    if (write.thumbnails) {
-      requests.push(blobs.delete(blobRange(id, 'thumb')));
-      for (const [index, blob] of write.thumbnails) requests.push(blobs.put(blob, [id, 'thumb', index]));
-    }
-    if (write.weights !== undefined) {
-      requests.push(write.weights ? tx.objectStore('models').put(write.weights, id) : tx.objectStore('models').delete(id));
-    }
-    if (write.checkpoint !== undefined) requests.push(putCheckpoint(tx, id, write.checkpoint));
-    if (write.makeCurrent) requests.push(tx.objectStore('meta').put(id, 'current'));
-  });
+  const ops: (() => Promise<unknown>)[] = [() => tx.objectStore('projects').put(write.record, id)];
+  const blobs = tx.objectStore('blobs');
+  if (write.files) {
+    const { from, blobs: files } = write.files;
+    ops.push(() => blobs.delete(blobRange(id, 'file', from)));
+    files.forEach((blob, i) => ops.push(() => blobs.put(blob, [id, 'file', from + i])));
+  }
+  if (write.thumbnails) {
+    const thumbnails = write.thumbnails;
+    ops.push(() => blobs.delete(blobRange(id, 'thumb')));
+    for (const [index, blob] of thumbnails) ops.push(() => blobs.put(blob, [id, 'thumb', index]));
+  }
+  const weights = write.weights;
+  if (weights !== undefined) ops.push(() => (weights ? tx.objectStore('models').put(weights, id) : tx.objectStore('models').delete(id)));
+  const checkpoint = write.checkpoint;
+  if (checkpoint !== undefined) ops.push(() => putCheckpoint(tx, id, checkpoint));
+  if (write.makeCurrent) ops.push(() => tx.objectStore('meta').put(id, 'current'));
+  await inChunks(tx, ops);
 }
 
 const putCheckpoint = (tx: WriteTx, id: string, checkpoint: StoredCheckpoint | null): Promise<unknown> =>
@@ -137,6 +137,33 @@ async function inOneGo(tx: AnyTx, queue: (requests: Promise<unknown>[]) => void)
     abort(tx);
     await tx.done.catch(() => undefined);
     throw error;
+  }
+  await settle(tx, requests);
+}
+
+/** Requests queued in one go by `inChunks`: a save of a few thousand images then holds the page's thread for tens of milliseconds at a time, not for half a second. */
+const CHUNK = 250;
+
+/**
+ * `inOneGo` for many requests: queues them `CHUNK` at a time, each chunk once the last request of the one
+ * before has succeeded (the transaction stays active while its success is handled), so each chunk is a task
+ * of its own. Still one transaction: a request that fails or throws aborts all of it.
+ */
+async function inChunks(tx: AnyTx, ops: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const requests: Promise<unknown>[] = [];
+  for (let start = 0; start < ops.length; start += CHUNK) {
+    try {
+      for (const op of ops.slice(start, start + CHUNK)) requests.push(op());
+    } catch (error) {
+      for (const request of requests) request.catch(() => undefined);
+      abort(tx);
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    if (start + CHUNK >= ops.length) break;
+    // A failed request aborts the transaction; `settle` reports why.
+    const failed = await requests[requests.length - 1]?.then(() => false, () => true);
+    if (failed) break;
   }
   await settle(tx, requests);
 }
