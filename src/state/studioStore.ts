@@ -285,12 +285,15 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
             }
           }
           if (event.type === 'done') {
-            set({ runs: appendRun(get().runs, summarizeRun(event.report)) });
-            set(
-              event.model
-                ? { classifier: { model: event.model, origin: 'trained', name: dataset.name, report: event.report }, classifierNote: null }
-                : { classifierNote: event.modelNote ?? 'this run gave no exportable model' },
-            );
+            // The results first; the trained model (and all that loads, sizes and measures it) in the next task.
+            setTimeout(() => {
+              set({
+                runs: appendRun(get().runs, summarizeRun(event.report)),
+                ...(event.model
+                  ? { classifier: { model: event.model, origin: 'trained', name: dataset.name, report: event.report }, classifierNote: null }
+                  : { classifierNote: event.modelNote ?? 'this run gave no exportable model' }),
+              });
+            }, 0);
           }
         },
       );

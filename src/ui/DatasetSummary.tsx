@@ -1,7 +1,6 @@
 import { countItems } from '../core/types';
 import type { DatasetItem } from '../core/types';
 import { splitFromFolderName } from '../data/ingest';
-import { isActive } from '../state/studioStore';
 import { ClassCountsTable } from './ClassCountsTable';
 import { ClassDistribution } from './ClassDistribution';
 import { ClassSamples } from './ClassSamples';
@@ -27,7 +26,6 @@ export function DatasetSummary() {
   const hasFiles = useStudio((s) => s.sources.length > 0);
   const scan = useStudio((s) => s.scan);
   const scanning = useStudio((s) => s.ingestTask?.stage === 'scanning');
-  const running = useStudio((s) => isActive(s.run.status));
   if (!dataset) {
     // The files are there but could not be read this way (the error is shown above): offer the other ways.
     return hasFiles ? (
@@ -46,7 +44,7 @@ export function DatasetSummary() {
       <LayoutChooser />
       {heldOut(dataset.items) && <p className="muted">Validation images were held out from training at random, per class.</p>}
       <div className="dataset-overview">
-        <ClassCountsTable classes={dataset.classes} counts={counts} splits={splits} renameDisabled={running} />
+        <ClassCountsTable classes={dataset.classes} counts={counts} splits={splits} />
         <ClassDistribution classes={dataset.classes} counts={counts} />
       </div>
       {scan ? (

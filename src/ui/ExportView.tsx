@@ -7,6 +7,7 @@ import { WEIGHT_DTYPES } from '../engine/modelExportWeights';
 import type { WeightDtype } from '../engine/modelExportWeights';
 import type { ActiveClassifier } from '../state/studioStore';
 import { downloadBlob } from './download';
+import { nextTask } from './nextTask';
 import { useExportAccuracy } from './exportAccuracy';
 import type { AccuracyMeasure } from './exportAccuracy';
 import { usePredictionFit } from './predictSession';
@@ -34,12 +35,15 @@ function useExportSizes(classifier: ActiveClassifier, includeReport: boolean, in
   const key = `${includeReport}:${includePredictions}`;
   useEffect(() => {
     let current = true;
-    measureExportSizes(classifier.model, { name: classifier.name, report: classifier.report, includeReport, includePredictions }).then(
-      (value) => {
-        if (current) setSizes({ key, model: classifier, value });
-      },
-      () => undefined,
-    );
+    // The model is copied to the worker: in a task of its own.
+    nextTask()
+      .then(() => (current ? measureExportSizes(classifier.model, { name: classifier.name, report: classifier.report, includeReport, includePredictions }) : null))
+      .then(
+        (value) => {
+          if (current && value) setSizes({ key, model: classifier, value });
+        },
+        () => undefined,
+      );
     return () => {
       current = false;
     };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { nextTask } from './nextTask';
 import { useStudio } from './useStudio';
 
 /** First 12 hex digits of the SHA-256 of `data`. */
@@ -15,7 +16,10 @@ export function ProjectModelInfo() {
   useEffect(() => {
     if (!data) return;
     let live = true;
-    void fingerprint(data).then((value) => live && setPrint({ of: data, value }));
+    // Hashing copies the weights: not in the task that delivers the model.
+    void nextTask()
+      .then(() => (live ? fingerprint(data) : null))
+      .then((value) => live && value !== null && setPrint({ of: data, value }));
     return () => {
       live = false;
     };

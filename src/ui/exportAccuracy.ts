@@ -7,6 +7,7 @@ import { quantizedClassifier } from '../engine/modelExport';
 import type { WeightDtype } from '../engine/modelExportWeights';
 import { createPredictor } from '../engine/predictClient';
 import type { Predictor } from '../engine/predictClient';
+import { nextTask } from './nextTask';
 import { useStudio } from './useStudio';
 
 /** Accuracy of one weight type on the validation images, while measured and once done. */
@@ -92,8 +93,13 @@ async function measure(
   let unreadable = 0;
   report({ status: 'running', done: 0, total, correct, unreadable });
   try {
+    // Quantizing and copying the weights to the worker: each in a task of its own.
+    await nextTask();
     if (signal.aborted) return;
-    await predictor.load(weights());
+    const model = weights();
+    await nextTask();
+    if (signal.aborted) return;
+    await predictor.load(model);
     await predictor.classifyFiles(set.files, {
       topK: 1, fit, signal,
       onProgress: (done, _total, results) => {

@@ -5,6 +5,7 @@ import type { ClassifierModel } from '../engine/classifierModel';
 import { createPredictor } from '../engine/predictClient';
 import type { Predictor } from '../engine/predictClient';
 import type { ActiveClassifier } from '../state/studioStore';
+import { nextTask } from './nextTask';
 import { useStudio } from './useStudio';
 
 /**
@@ -18,7 +19,8 @@ let shared: { predictor: Predictor; model: ClassifierModel; ready: Promise<strin
 export function loadedPredictor(model: ClassifierModel): Promise<{ predictor: Predictor; backend: string }> {
   if (shared?.model !== model) {
     const predictor = shared?.predictor ?? createPredictor();
-    const ready = predictor.load(model).then(
+    // The model is copied to the worker: in a task of its own, not in the render that brought it.
+    const ready = nextTask().then(() => predictor.load(model)).then(
       (loaded) => loaded.backend,
       (error: unknown) => {
         if (shared?.predictor === predictor) shared = null;
