@@ -1,36 +1,21 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { StudioReport } from '../src/engine/report';
-import { datasetPath } from './paths';
+import { hymenopteraSubset } from './hymenopteraSubset';
 import { downloadOf, waitSaved } from './projectHelpers';
 
 /** Real hymenoptera photos per split and class (the first ones in sorted order). */
 const PER_CLASS = { train: 30, val: 25 } as const;
-const CLASSES = ['ants', 'bees'] as const;
 
-let tempDir = '';
+let subset: ReturnType<typeof hymenopteraSubset> | null = null;
 let folder = '';
 test.beforeAll(() => {
-  tempDir = mkdtempSync(path.join(tmpdir(), 'studio-sizes-'));
-  folder = path.join(tempDir, 'hymenoptera-small');
-  for (const split of ['train', 'val'] as const) {
-    for (const cls of CLASSES) {
-      const from = datasetPath(`hymenoptera/${split}/${cls}`);
-      mkdirSync(path.join(folder, split, cls), { recursive: true });
-      for (const name of readdirSync(from).filter((n) => n.endsWith('.jpg')).sort().slice(0, PER_CLASS[split])) {
-        copyFileSync(path.join(from, name), path.join(folder, split, cls, name));
-      }
-    }
-  }
+  subset = hymenopteraSubset(PER_CLASS, 'studio-sizes-');
+  folder = subset.folder;
 });
-test.afterAll(() => {
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-});
+test.afterAll(() => subset?.remove());
 
 async function trainAndReport(page: Page): Promise<StudioReport> {
   await page.getByRole('button', { name: 'Train', exact: true }).click();

@@ -1,14 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { StudioReport } from '../src/engine/report';
-import { datasetPath } from './paths';
+import { hymenopteraSubset } from './hymenopteraSubset';
 
 /** The smallest backbone (2 MB, 56 files): the one the first visit uses and the offline run needs. */
 const BACKBONE = 'mobilenet_v1_0.25_224';
@@ -55,24 +52,13 @@ const reachable = (origin: string): Promise<boolean> =>
     http.get(origin, (answer) => (answer.resume(), resolve(true))).on('error', () => resolve(false));
   });
 
-let tempDir = '';
+let subset: ReturnType<typeof hymenopteraSubset> | null = null;
 let folder = '';
 test.beforeAll(() => {
-  tempDir = mkdtempSync(path.join(tmpdir(), 'studio-offline-'));
-  folder = path.join(tempDir, 'hymenoptera-small');
-  for (const split of ['train', 'val'] as const) {
-    for (const cls of ['ants', 'bees']) {
-      const from = datasetPath(`hymenoptera/${split}/${cls}`);
-      mkdirSync(path.join(folder, split, cls), { recursive: true });
-      for (const name of readdirSync(from).filter((n) => n.endsWith('.jpg')).sort().slice(0, PER_CLASS[split])) {
-        copyFileSync(path.join(from, name), path.join(folder, split, cls, name));
-      }
-    }
-  }
+  subset = hymenopteraSubset(PER_CLASS, 'studio-offline-');
+  folder = subset.folder;
 });
-test.afterAll(() => {
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-});
+test.afterAll(() => subset?.remove());
 
 /** Chooses the folder, picks the small backbone and a short run without augmentation, trains, waits for results. */
 async function ingestAndTrain(page: Page): Promise<void> {
