@@ -133,10 +133,7 @@ async function inOneGo(tx: AnyTx, queue: (requests: Promise<unknown>[]) => void)
   try {
     queue(requests);
   } catch (error) {
-    for (const request of requests) request.catch(() => undefined);
-    abort(tx);
-    await tx.done.catch(() => undefined);
-    throw error;
+    return abandon(tx, requests, error);
   }
   await settle(tx, requests);
 }
@@ -155,10 +152,7 @@ async function inChunks(tx: AnyTx, ops: readonly (() => Promise<unknown>)[]): Pr
     try {
       for (const op of ops.slice(start, start + CHUNK)) requests.push(op());
     } catch (error) {
-      for (const request of requests) request.catch(() => undefined);
-      abort(tx);
-      await tx.done.catch(() => undefined);
-      throw error;
+      return abandon(tx, requests, error);
     }
     if (start + CHUNK >= ops.length) break;
     // A failed request aborts the transaction; `settle` reports why.
@@ -166,6 +160,14 @@ async function inChunks(tx: AnyTx, ops: readonly (() => Promise<unknown>)[]): Pr
     if (failed) break;
   }
   await settle(tx, requests);
+}
+
+/** A request threw while being queued: aborts the transaction (nothing queued is written), waits for its end and rethrows. */
+async function abandon(tx: AnyTx, requests: readonly Promise<unknown>[], error: unknown): Promise<never> {
+  for (const request of requests) request.catch(() => undefined);
+  abort(tx);
+  await tx.done.catch(() => undefined);
+  throw error;
 }
 
 function abort(tx: AnyTx): void {
