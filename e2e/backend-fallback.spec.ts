@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { datasetPath } from './paths';
 import { chooseQuickSettings, downloadOf } from './projectHelpers';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { SHARED_DIR, datasetPath } from './paths';
 
 const TM_EXPORT = path.join(SHARED_DIR, 'models', 'teachable-machine-export');

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { hymenopteraSubset } from './hymenopteraSubset';
 
 /** The smallest backbone (2 MB, 56 files): the one the first visit uses and the offline run needs. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import jpeg from 'jpeg-js';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { datasetPath } from './paths';
 
 /** Real hymenoptera photos per split and class (the first ones in sorted order, the same on every machine). */

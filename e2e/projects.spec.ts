@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { strToU8, zipSync } from 'fflate';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { datasetPath } from './paths';
 import { chooseQuickSettings, downloadOf, modelFingerprint, storedCounts, waitSaved } from './projectHelpers';
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { datasetPath } from './paths';
 import { chooseQuickSettings, downloadOf, modelFingerprint, storedCheckpointHistory, storedCounts, waitSaved } from './projectHelpers';
 

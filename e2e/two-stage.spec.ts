@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import type { StudioReport } from '../src/engine/report';
+import type { StudioReport } from '../src/engine/evaluation';
 import { datasetPath } from './paths';
 
 test('two-stage training through the UI: pause and resume, the stage boundary on the charts, both stages in the report', async ({ page }) => {

@@ -4,7 +4,7 @@
  * cut to fit those times; the README's Performance section says what each row used.
  */
 import type { BackendName } from '../../src/engine/backend';
-import type { TrainSettings } from '../../src/engine/settings';
+import type { TrainSettings } from '../../src/engine/training';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import type { StudioReport } from '../../src/engine/report';
+import type { StudioReport } from '../../src/engine/evaluation';
 import { datasetPath } from '../paths';
 
 const DATASETS = (process.env.BENCH_ONLY ?? 'hymenoptera,rps').split(',');

@@ -5,8 +5,8 @@
  */
 import { initBackend } from '../engine/backend';
 import type { BackendName } from '../engine/backend';
-import type { TrainSettings } from '../engine/settings';
-import type { PickedFile } from '../state/studioStore';
+import type { TrainSettings } from '../engine/training';
+import type { PickedFile } from '../state';
 import { measureDecode } from './decodeBench';
 import type { DecodeResult } from './decodeBench';
 import { describeEnvironment } from './environment';

@@ -4,10 +4,10 @@
  * thread with the same function the workers call (`decodeImageToRgb`).
  */
 import { createRng } from '../core/rng';
-import { DEFAULT_AUGMENT, sampleAugmentParams } from '../data/augment';
-import type { AugmentParams } from '../data/augment';
-import { decodeImageToRgb } from '../data/decode';
-import { createImagePool, defaultPoolSize } from '../data/imagePool';
+import { DEFAULT_AUGMENT, sampleAugmentParams } from '../data/images';
+import type { AugmentParams } from '../data/images';
+import { decodeImageToRgb } from '../data/images';
+import { createImagePool, defaultPoolSize } from '../data/images';
 import { perSecond, timeRuns } from './timing';
 
 /** One way of decoding, measured. */

@@ -2,7 +2,7 @@
  * Generated image folders for the scale benchmark, made in the page: distinct JPEGs (the browser's own
  * encoder, `OffscreenCanvas.convertToBlob`) in class folders, as `File`s with the paths a folder input gives.
  */
-import type { PickedFile } from '../state/studioStore';
+import type { PickedFile } from '../state';
 
 /**
  * `count` distinct `sizePx` x `sizePx` JPEGs under `<name>/class-<k>/img-<i>.jpg`, image i in class

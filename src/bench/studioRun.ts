@@ -5,14 +5,14 @@
  * Times ingest and "Train to final model", and records the page's long tasks meanwhile.
  */
 import type { Dataset, SplitName } from '../core/types';
-import { createImagePool } from '../data/imagePool';
-import type { ImagePool } from '../data/imagePool';
+import { createImagePool } from '../data/images';
+import type { ImagePool } from '../data/images';
 import type { BackendName } from '../engine/backend';
-import { DEFAULT_SETTINGS } from '../engine/settings';
-import type { TrainSettings } from '../engine/settings';
-import { startTrainingWorker } from '../engine/trainClient';
-import { createStudioStore } from '../state/studioStore';
-import type { PickedFile, RunState } from '../state/studioStore';
+import { DEFAULT_SETTINGS } from '../engine/training';
+import type { TrainSettings } from '../engine/training';
+import { startTrainingWorker } from '../engine/training';
+import { createStudioStore } from '../state';
+import type { PickedFile, RunState } from '../state';
 import { watchLongTasks } from './observe';
 import type { LongTasks } from './observe';
 

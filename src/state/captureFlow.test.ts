@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { countItems } from '../core/types';
-import type { ImagePool } from '../data/imagePool';
+import type { ImagePool } from '../data/images';
 import { captureFolder, capturePaths, checkCaptureClassName, classRenames, withRenames } from './captureFlow';
 import type { PickedFile } from './ingestFlow';
 import { createStudioStore } from './studioStore';

@@ -5,8 +5,8 @@
  */
 import { UserFacingError } from '../core/errors';
 import type { Dataset, DatasetItem } from '../core/types';
-import { isSystemName } from '../data/folders';
-import { readListing } from '../data/readings';
+import { isSystemName } from '../data/ingest';
+import { readListing } from '../data/ingest';
 import type { PickedFile, ScanFindings } from './ingestFlow';
 
 /** Folder of captured images: inside the class folder (`ants/webcam/`), or the root of a webcam-only dataset. */

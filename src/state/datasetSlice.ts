@@ -5,12 +5,12 @@
  */
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import type { Dataset, DatasetItem } from '../core/types';
-import type { AugmentParams } from '../data/augment';
-import { DEFAULT_PHOTO_FIT } from '../data/photoFit';
-import type { PhotoFit } from '../data/photoFit';
-import type { DuplicateReport } from '../data/duplicates';
-import { createImagePool } from '../data/imagePool';
-import type { ImagePool } from '../data/imagePool';
+import type { AugmentParams } from '../data/images';
+import { DEFAULT_PHOTO_FIT } from '../data/images';
+import type { PhotoFit } from '../data/images';
+import type { DuplicateReport } from '../data/inspect';
+import { createImagePool } from '../data/images';
+import type { ImagePool } from '../data/images';
 import { AUTO_INGEST, applyScan, buildFromFiles, expandArchives, readLabelTexts, renameClass, scanDataset } from './ingestFlow';
 import type { BuiltDataset, IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
 import { captureFolder, capturePaths, classRenames, mergeFindings, wasScanned, withRenames } from './captureFlow';

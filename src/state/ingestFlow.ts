@@ -7,12 +7,12 @@
  */
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import type { Dataset, DatasetItem, DatasetLayout, DatasetNote, SkippedFile } from '../core/types';
-import { dropWithinClassDuplicates, findDuplicates, summariseDuplicates } from '../data/duplicates';
-import type { DuplicateReport, HashedItem } from '../data/duplicates';
-import type { ImagePool } from '../data/imagePool';
+import { dropWithinClassDuplicates, findDuplicates, summariseDuplicates } from '../data/inspect';
+import type { DuplicateReport, HashedItem } from '../data/inspect';
+import type { ImagePool } from '../data/images';
 import { buildDataset, findLabelFiles } from '../data/ingest';
-import { assignValidation } from '../data/split';
-import { readZip } from '../data/zip';
+import { assignValidation } from '../data/ingest';
+import { readZip } from '../data/ingest';
 
 /** A file the user gave us and the path it had inside the chosen folder (or archive). */
 export interface PickedFile {

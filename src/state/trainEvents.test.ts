@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImagePool } from '../data/imagePool';
-import type { TrainResponse } from '../engine/protocol';
+import type { ImagePool } from '../data/images';
+import type { TrainResponse } from '../engine/training';
 import type { PickedFile } from './ingestFlow';
 import { UI_UPDATE_MS, createStudioStore } from './studioStore';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKBONES } from '../engine/catalog';
+import { BACKBONES } from '../engine/backbones';
 import { describeSync, EXPECTED_MODEL_IDS, syncModels } from './models.mjs';
 
 let dir = '';

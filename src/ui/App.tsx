@@ -1,15 +1,15 @@
 import { useEffect } from 'react';
-import { DatasetPicker } from './DatasetPicker';
-import { DatasetSummary } from './DatasetSummary';
-import { ExportPanel } from './ExportPanel';
-import { ModelsNotice } from './ModelsNotice';
-import { PredictPanel } from './PredictPanel';
-import { ProjectsBar } from './ProjectsBar';
-import { Results } from './Results';
-import { TrainPanel } from './TrainPanel';
-import { TrainingCharts } from './TrainingCharts';
-import { WebcamPanel } from './WebcamPanel';
-import { studioActions } from './useStudio';
+import { DatasetPicker } from './dataset/DatasetPicker';
+import { DatasetSummary } from './dataset/DatasetSummary';
+import { ExportPanel } from './model/ExportPanel';
+import { ModelsNotice } from './backbones/ModelsNotice';
+import { PredictPanel } from './predict/PredictPanel';
+import { ProjectsBar } from './projects/ProjectsBar';
+import { Results } from './results/Results';
+import { TrainPanel } from './training/TrainPanel';
+import { TrainingCharts } from './training/TrainingCharts';
+import { WebcamPanel } from './webcam/WebcamPanel';
+import { studioActions } from './shared/useStudio';
 
 /** The studio page. */
 export function App() {

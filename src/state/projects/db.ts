@@ -11,8 +11,8 @@
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { BackendName } from '../../engine/backend';
-import type { PackedCheckpoint } from '../../engine/events';
-import type { TrainSettings } from '../../engine/settings';
+import type { PackedCheckpoint } from '../../engine/training';
+import type { TrainSettings } from '../../engine/training';
 import type { ProjectState } from './projectState';
 
 export const DB_NAME = 'fine-tune-studio';

@@ -7,7 +7,7 @@
  */
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
 import { UserFacingError, errorMessage } from '../../core/errors';
-import { readZip } from '../../data/zip';
+import { readZip } from '../../data/ingest';
 import { object, string } from './check';
 import type { ProjectContent } from './projectState';
 import { validateContent, validateProjectState } from './validate';

@@ -4,10 +4,10 @@
  * classifier's weights). Converting between the studio's state and this form is pure: Node tests cover it.
  */
 import type { Dataset } from '../../core/types';
-import type { DuplicateReport } from '../../data/duplicates';
+import type { DuplicateReport } from '../../data/inspect';
 import type { BackendName } from '../../engine/backend';
-import type { RunSummary } from '../../engine/runSummary';
-import type { TrainSettings } from '../../engine/settings';
+import type { RunSummary } from '../../engine/evaluation';
+import type { TrainSettings } from '../../engine/training';
 import type { DatasetSnapshot } from '../datasetSlice';
 import type { IngestOptions, ScanFindings } from '../ingestFlow';
 import type { ActiveClassifier, SavedRun, StudioSnapshot, StudioState } from '../studioStore';

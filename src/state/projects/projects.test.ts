@@ -1,10 +1,10 @@
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../core/types';
-import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
-import type { StudioReport } from '../../engine/report';
-import { summarizeRun } from '../../engine/runSummary';
-import { DEFAULT_SETTINGS } from '../../engine/settings';
+import { CLASSIFIER_FORMAT } from '../../engine/model';
+import type { StudioReport } from '../../engine/evaluation';
+import { summarizeRun } from '../../engine/evaluation';
+import { DEFAULT_SETTINGS } from '../../engine/training';
 import { AUTO_INGEST } from '../ingestFlow';
 import { createStudioStore } from '../studioStore';
 import type { StudioSnapshot } from '../studioStore';
@@ -154,7 +154,7 @@ describe('project file', () => {
   it('rejects malformed files with a message that says what is wrong', async () => {
     const content = contentOf(snapshot());
     const good = await writeProjectFile('p', content);
-    const entries = (await import('../../data/zip')).readZip(good);
+    const entries = (await import('../../data/ingest')).readZip(good);
     const parts = Object.fromEntries(await Promise.all((await entries).map(async (e) => [e.path, new Uint8Array(await e.blob.arrayBuffer())] as const)));
     const manifest = JSON.parse(new TextDecoder().decode(parts['manifest.json'])) as { format: string; state: Record<string, unknown> };
     const zip = (files: Record<string, Uint8Array>): Blob => new Blob([zipSync(files) as BlobPart]);

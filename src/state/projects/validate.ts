@@ -5,15 +5,15 @@
  */
 import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
 import type { Dataset, SplitName } from '../../core/types';
-import { PHOTO_FITS } from '../../data/photoFit';
+import { PHOTO_FITS } from '../../data/images';
 import { BACKEND_ORDER } from '../../engine/backend';
-import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/catalog';
-import { CLASSIFIER_FORMAT } from '../../engine/classifierModel';
-import type { EpochMetrics } from '../../engine/events';
-import type { Evaluation, StudioReport } from '../../engine/report';
-import type { RunSummary } from '../../engine/runSummary';
-import { DEFAULT_SETTINGS } from '../../engine/settings';
-import type { TrainSettings } from '../../engine/settings';
+import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/backbones';
+import { CLASSIFIER_FORMAT } from '../../engine/model';
+import type { EpochMetrics } from '../../engine/training';
+import type { Evaluation, StudioReport } from '../../engine/evaluation';
+import type { RunSummary } from '../../engine/evaluation';
+import { DEFAULT_SETTINGS } from '../../engine/training';
+import type { TrainSettings } from '../../engine/training';
 import type { SavedRun } from '../studioStore';
 import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from './check';
 import type { Rec } from './check';

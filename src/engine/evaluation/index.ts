@@ -1,0 +1,6 @@
+/** Front door of engine/evaluation: held-out metrics, the report, the per-run summary and the CSV of predictions. */
+export { predictionsCsv, toCsv } from './csv';
+export type { Evaluation, Prediction, StudioReport } from './report';
+export { cellPredictions, listMistakes, rowNormalise } from './results';
+export { appendRun, summarizeRun } from './runSummary';
+export type { RunSummary } from './runSummary';

@@ -1,0 +1,117 @@
+import type { SkippedFile, SplitCounts, SplitName } from '../../core/types';
+import type { BackboneInfo } from '../backbones/catalog';
+import type { EpochMetrics, RunPlan } from '../training/events';
+import type { TrainSettings } from '../training/settings';
+
+/** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
+export interface ClassMetrics {
+  readonly class: string;
+  readonly precision: number | null;
+  readonly recall: number | null;
+  readonly f1: number | null;
+  readonly support: number;
+}
+
+/** Averages over classes, as scikit-learn's classification report gives them. */
+export interface AveragedMetrics {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
+/** The evaluation of a model on one split. `confusionMatrix[t][p]` counts true class t predicted as p. */
+export interface Evaluation {
+  readonly split: SplitName;
+  readonly accuracy: number;
+  readonly confusionMatrix: number[][];
+  readonly perClass: ClassMetrics[];
+  readonly macroAvg: AveragedMetrics;
+  readonly weightedAvg: AveragedMetrics;
+}
+
+/** The head's answer for one held-out image. */
+export interface Prediction {
+  /** Path relative to the chosen folder, as in `skipped`. */
+  readonly file: string;
+  readonly split: SplitName;
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  /** Softmax probability of `predictedClass`, in [0, 1]. */
+  readonly confidence: number;
+}
+
+/** Per held-out split, the files predicted wrongly, most confident first. */
+export type MistakesBySplit = Partial<Record<SplitName, string[]>>;
+
+/** Wall-clock times of a run, in milliseconds. */
+export interface RunTimings {
+  readonly ingestMs: number;
+  /** Running every image (and view) through the frozen backbone. */
+  readonly embedMs: number;
+  /** Stage 1 (the head). */
+  readonly trainMs: number;
+  /** Stage 2 (top blocks + head); 0 without stage 2. */
+  readonly fineTuneMs: number;
+  readonly totalMs: number;
+}
+
+/** How one training stage went. */
+export interface StageSummary {
+  readonly stage: 1 | 2;
+  /** Epochs completed. */
+  readonly epochs: number;
+  /** Epoch (run numbering) with the lowest validation loss, or null when none completed. */
+  readonly bestEpoch: number | null;
+  /** Whether the stage ended on its best epoch's weights (early stopping, or a stop by the user). */
+  readonly restoredBest: boolean;
+  /** Whether early stopping ended the stage before its last epoch. */
+  readonly stoppedEarly: boolean;
+  /** Backend stage 2 ran on (null for stage 1, which runs where the features were computed). */
+  readonly backend: string | null;
+}
+
+/**
+ * `report.json`, format version 1 (documented in the README). Later versions may add fields; these keep
+ * their names and meaning.
+ */
+export interface StudioReport {
+  readonly version: 1;
+  /** Backbone catalog id. */
+  readonly backbone: string;
+  /**
+   * What the backbone was: its format, where it was loaded from (for a model of the user's own, its files or
+   * URL), the feature node or layer, input scaling and size, and the feature length. Added in format
+   * version 1 without a bump; absent in older reports.
+   */
+  readonly backboneInfo?: BackboneInfo;
+  /** tfjs backend the run used (e.g. `wasm`, `webgpu`). */
+  readonly backend: string;
+  /** Backend per part of the run: features, and stage 2 (null without it). */
+  readonly backends: { readonly embed: string; readonly fineTune: string | null };
+  readonly classes: readonly string[];
+  readonly counts: SplitCounts;
+  readonly skipped: readonly SkippedFile[];
+  readonly settings: TrainSettings;
+  /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
+  readonly plan: RunPlan;
+  /** Every epoch of both stages in order; `stage` marks which. */
+  readonly history: readonly EpochMetrics[];
+  readonly stages: readonly StageSummary[];
+  /** True when the user stopped training: the model is the best one so far. */
+  readonly stoppedByUser: boolean;
+  /** The held-out evaluation: the `test` split when the dataset has one, else `val`. */
+  readonly evaluation: Evaluation;
+  /** Every split evaluated (`val`, and `test` when present). */
+  readonly evaluations: readonly Evaluation[];
+  readonly timings: RunTimings;
+  /** Embedding throughput of the run (images or views per second). */
+  readonly embedImagesPerSecond: number;
+  /** Bytes of cached features and activations. */
+  readonly cacheBytes: number;
+  readonly createdAt: string;
+  /** Every held-out image (`val`, then `test`), in dataset order. Added in format version 1 without a bump. */
+  readonly predictions: readonly Prediction[];
+  /** Per held-out split, the misclassified files, most confident first. */
+  readonly mistakes: MistakesBySplit;
+}

@@ -1,0 +1,198 @@
+/**
+ * Runs every image once through the frozen backbone and caches what training needs: the features (stage 1,
+ * the head) and, when stage 2 will fine-tune the top blocks, the activations at the cut point, so the frozen
+ * prefix is never computed twice. Training images get `views` augmented views besides the centre crop;
+ * held-out images only the centre crop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CancelledError, errorMessage } from '../../core/errors';
+import { createRng } from '../../core/rng';
+import type { Dataset, DatasetItem, SkippedFile, SplitName } from '../../core/types';
+import { sampleAugmentParams, viewSeed } from '../../data/images';
+import type { AugmentParams, AugmentSettings } from '../../data/images';
+import type { Backbone, BackboneSplit } from '../backbones/backbones';
+import type { TrainEvent } from '../training/events';
+import { RowStore } from './rowStore';
+
+/** One cached row: an image and which of its views (0 = the centre crop, 1.. = augmented views). */
+export interface CachedRow {
+  readonly item: DatasetItem;
+  readonly view: number;
+}
+
+/** The cache of one split: rows in dataset order (an image's views together), features, activations. */
+export interface SplitCache {
+  readonly rows: CachedRow[];
+  /** One `featureSize` row per cached row. */
+  readonly features: RowStore;
+  /** One activation row per cached row, when a split backbone was given; else null. */
+  readonly activations: RowStore | null;
+}
+
+/** What `extractAll` needs from its host. */
+export interface ExtractDeps {
+  /** Decodes one image to `sizePx * sizePx * 3` RGB bytes, augmented by `params` (null: the plain centre crop). */
+  readImage(item: DatasetItem, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
+  onEvent(event: TrainEvent): void;
+  readonly signal?: AbortSignal;
+  /** Awaited between batches (pause). */
+  waitWhilePaused?(): Promise<void>;
+}
+
+export interface ExtractOptions {
+  readonly backbone: Backbone;
+  /** When set, activations at its cut are cached too. */
+  readonly split: BackboneSplit | null;
+  readonly dataset: Dataset;
+  /** Augmented views per training image besides the centre crop (>= 0). */
+  readonly views: number;
+  readonly augment: AugmentSettings;
+  readonly seed: number;
+  readonly batchSize: number;
+  /** Files that could not be decoded are added here (and reported as `skipped` events). */
+  readonly skipped: SkippedFile[];
+}
+
+type Decoded = { row: CachedRow; pixels: Uint8Array } | { row: CachedRow; error: string };
+
+/** The augmentation of `view` of `item`: null for view 0, else drawn from the run's seed, image and view. */
+export function viewParams(item: DatasetItem, view: number, augment: AugmentSettings, seed: number): AugmentParams | null {
+  return view === 0 ? null : sampleAugmentParams(augment, createRng(viewSeed(seed, item.fileIndex, view)));
+}
+
+/**
+ * Embeds every row, reading the next batch while the current one runs through the network. An image whose
+ * file cannot be decoded is skipped with all its views. Emits `progress` (stage `embed`, rows done of all
+ * rows) and `skipped` events. Throws `CancelledError` when `signal` aborts. Leaves no tensors behind.
+ */
+export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Promise<Map<SplitName, SplitCache>> {
+  const { backbone, split, dataset, batchSize } = options;
+  const rows: CachedRow[] = dataset.items.flatMap((item) =>
+    Array.from({ length: item.split === 'train' ? options.views + 1 : 1 }, (_, view) => ({ item, view })),
+  );
+  const batches: CachedRow[][] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
+  const sizePx = backbone.entry.inputSizePx;
+  const readBatch = (batch: CachedRow[]): Promise<Decoded[]> =>
+    Promise.all(
+      batch.map((row) =>
+        deps.readImage(row.item, sizePx, viewParams(row.item, row.view, options.augment, options.seed)).then(
+          (pixels): Decoded => ({ row, pixels }),
+          (error: unknown): Decoded => ({ row, error: errorMessage(error) }),
+        ),
+      ),
+    );
+
+  const caches = new Map<SplitName, SplitCache>();
+  const cacheOf = (name: SplitName): SplitCache => {
+    let cache = caches.get(name);
+    if (!cache) {
+      const activationLength = split ? split.activationShape.reduce((a: number, b: number) => a * b, 1) : 0;
+      cache = { rows: [], features: new RowStore(backbone.featureSize), activations: split ? new RowStore(activationLength) : null };
+      caches.set(name, cache);
+    }
+    return cache;
+  };
+  const failed = new Set<number>();
+  let done = 0;
+  deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
+  let pending = batches[0] ? readBatch(batches[0]) : Promise.resolve([]);
+  for (let b = 0; b < batches.length; b++) {
+    const decoded = await pending;
+    await deps.waitWhilePaused?.();
+    if (deps.signal?.aborted) throw new CancelledError();
+    const next = batches[b + 1];
+    if (next) pending = readBatch(next);
+    const ok = keepDecoded(decoded, failed, options.skipped, deps);
+    if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf);
+    done += decoded.length;
+    deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
+    // Let the worker take a `stop` or `pause` message between batches.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  // An image whose later view failed after an earlier one was stored: drop its rows everywhere.
+  return failed.size === 0 ? caches : dropFailed(caches, failed);
+}
+
+/** The decoded rows whose image has not failed; records (once per image) the ones that did. */
+function keepDecoded(
+  decoded: Decoded[],
+  failed: Set<number>,
+  skipped: SkippedFile[],
+  deps: ExtractDeps,
+): { row: CachedRow; pixels: Uint8Array }[] {
+  const ok: { row: CachedRow; pixels: Uint8Array }[] = [];
+  for (const d of decoded) {
+    const fileIndex = d.row.item.fileIndex;
+    if ('error' in d) {
+      if (!failed.has(fileIndex)) {
+        failed.add(fileIndex);
+        skipped.push({ file: d.row.item.path, reason: d.error });
+        deps.onEvent({ type: 'skipped', file: d.row.item.path, reason: d.error });
+      }
+    } else if (!failed.has(fileIndex)) {
+      ok.push(d);
+    }
+  }
+  return ok;
+}
+
+/** Runs one batch through the backbone and appends its rows to their splits' caches. */
+function storeBatch(
+  ok: { row: CachedRow; pixels: Uint8Array }[],
+  backbone: Backbone,
+  split: BackboneSplit | null,
+  sizePx: number,
+  cacheOf: (name: SplitName) => SplitCache,
+): void {
+  const pixelCount = sizePx * sizePx * 3;
+  const buffer = new Int32Array(ok.length * pixelCount);
+  ok.forEach((d, i) => buffer.set(d.pixels, i * pixelCount));
+  let features = new Float32Array(0) as Float32Array;
+  let activations = null as Float32Array | null;
+  tf.tidy(() => {
+    const x = tf.tensor4d(buffer, [ok.length, sizePx, sizePx, 3], 'int32');
+    if (!split) {
+      features = backbone.embed(x).dataSync() as Float32Array;
+      return;
+    }
+    const out = split.embedWithActivations(x);
+    features = out.features.dataSync() as Float32Array;
+    activations = out.activations.dataSync() as Float32Array;
+  });
+  // Rows of one batch may belong to several splits: append split by split, keeping order.
+  const featureSize = backbone.featureSize;
+  const bySplit = new Map<SplitName, number[]>();
+  ok.forEach((d, i) => bySplit.set(d.row.item.split, [...(bySplit.get(d.row.item.split) ?? []), i]));
+  for (const [name, indices] of bySplit) {
+    const cache = cacheOf(name);
+    cache.rows.push(...indices.map((i) => (ok[i] as { row: CachedRow }).row));
+    cache.features.push(pick(features, indices, featureSize));
+    if (activations && cache.activations) cache.activations.push(pick(activations, indices, cache.activations.rowLength));
+  }
+}
+
+/** Rows `indices` of a row-major array, copied into a new one. */
+function pick(values: Float32Array, indices: number[], rowLength: number): Float32Array {
+  if (indices.length * rowLength === values.length) return values;
+  const out = new Float32Array(indices.length * rowLength);
+  indices.forEach((r, i) => out.set(values.subarray(r * rowLength, (r + 1) * rowLength), i * rowLength));
+  return out;
+}
+
+/** The caches without the rows of images in `failed`. */
+function dropFailed(caches: Map<SplitName, SplitCache>, failed: Set<number>): Map<SplitName, SplitCache> {
+  const result = new Map<SplitName, SplitCache>();
+  for (const [name, cache] of caches) {
+    const keep = cache.rows.flatMap((row, i) => (failed.has(row.item.fileIndex) ? [] : [i]));
+    const features = new RowStore(cache.features.rowLength);
+    features.push(cache.features.gather(keep));
+    let activations: RowStore | null = null;
+    if (cache.activations) {
+      activations = new RowStore(cache.activations.rowLength);
+      activations.push(cache.activations.gather(keep));
+    }
+    result.set(name, { rows: keep.map((i) => cache.rows[i] as CachedRow), features, activations });
+  }
+  return result;
+}

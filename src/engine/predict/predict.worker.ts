@@ -1,0 +1,115 @@
+/**
+ * Prediction worker: holds one loaded classifier and classifies files (decoded in a nested image pool) and
+ * video frames, off the page's main thread.
+ */
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { errorMessage } from '../../core/errors';
+import { renderRgb } from '../../data/images';
+import { createImagePool } from '../../data/images';
+import type { ImagePool } from '../../data/images';
+import { initBackend } from '../backend/backend';
+import type { BackendInfo } from '../backend/backend';
+import { loadForPrediction } from './predict';
+import type { LoadedClassifier } from './predict';
+import type { FilePrediction, PredictRequest, PredictResponse } from './protocol';
+
+/** Files decoded and classified together. */
+const CHUNK = 16;
+
+const post = (response: PredictResponse): void => postMessage(response);
+let backend: Promise<BackendInfo> | null = null;
+let pool: ImagePool | null = null;
+let classifier: LoadedClassifier | null = null;
+const running = new Map<number, AbortController>();
+/** Loads run one after another: two overlapping loads could otherwise end in the wrong order, leaving the older model active. */
+let loads: Promise<unknown> = Promise.resolve();
+
+addEventListener('message', (message: MessageEvent<PredictRequest>) => {
+  const request = message.data;
+  if (request.type === 'cancel') {
+    running.get(request.id)?.abort();
+    return;
+  }
+  void handle(request).catch((error: unknown) => post({ type: 'error', id: request.id, message: errorMessage(error) }));
+});
+
+async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Promise<void> {
+  switch (request.type) {
+    case 'load': {
+      const load = loads.then(() => loadModel(request));
+      loads = load.catch(() => undefined);
+      await load;
+      return;
+    }
+    case 'frame': {
+      const started = performance.now();
+      try {
+        const model = loadedClassifier();
+        const rgb = renderRgb(request.frame, model.imageSizePx, undefined, request.fit);
+        const [top = []] = model.classify([rgb], request.topK);
+        post({ type: 'frame', id: request.id, top, ms: performance.now() - started });
+      } finally {
+        request.frame.close();
+      }
+      return;
+    }
+    case 'files':
+      await classifyFiles(request);
+  }
+}
+
+/** Starts the backend once, loads the model, and makes it the active classifier (the previous one is freed). */
+async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Promise<void> {
+  backend ??= initBackend({
+    wasmPaths: {
+      'tfjs-backend-wasm.wasm': wasmPlainUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+    },
+  });
+  const info = await backend;
+  const loaded = await loadForPrediction(request.model);
+  classifier?.dispose();
+  classifier = loaded;
+  post({ type: 'loaded', id: request.id, backend: info.name, labels: loaded.labels });
+}
+
+function loadedClassifier(): LoadedClassifier {
+  if (!classifier) throw new Error('no model is loaded');
+  return classifier;
+}
+
+async function classifyFiles(request: Extract<PredictRequest, { type: 'files' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  try {
+    const model = loadedClassifier();
+    pool ??= createImagePool();
+    const images = pool;
+    const total = request.files.length;
+    for (let start = 0; start < total || start === 0; start += CHUNK) {
+      const chunk = request.files.slice(start, start + CHUNK);
+      const decoded = await Promise.all(
+        chunk.map((file) =>
+          images.decode(file, { sizePx: model.imageSizePx, fit: request.fit }, controller.signal).then(
+            (rgb) => ({ rgb }),
+            (error: unknown) => ({ error: errorMessage(error) }),
+          ),
+        ),
+      );
+      if (controller.signal.aborted) return;
+      const readable = decoded.flatMap((d, i) => ('rgb' in d ? [{ index: start + i, rgb: d.rgb }] : []));
+      const scores = model.classify(readable.map((r) => r.rgb), request.topK);
+      const results: FilePrediction[] = decoded.map((d, i) =>
+        'error' in d ? { index: start + i, error: d.error } : { index: start + i, top: scores[readable.findIndex((r) => r.index === start + i)] ?? [] },
+      );
+      const done = Math.min(total, start + CHUNK);
+      post({ type: 'files', id: request.id, results, done, total, finished: done >= total });
+      if (total === 0) return;
+    }
+  } finally {
+    running.delete(request.id);
+  }
+}

@@ -1,0 +1,28 @@
+/** Messages between the page and the prediction worker (`predict.worker.ts`), imported by both sides. */
+import type { PhotoFit } from '../../data/images';
+import type { ClassifierModel } from '../model/classifierModel';
+import type { ClassScore } from './predict';
+
+/** Page to worker. Each request carries an `id` its answers repeat. */
+export type PredictRequest =
+  /** Loads (or replaces) the classifier; answered by `loaded`. */
+  | { readonly type: 'load'; readonly id: number; readonly model: ClassifierModel }
+  /** Classifies image files (decoded in the worker's image pool); answered by `files` chunks, the last with `finished`. */
+  | { readonly type: 'files'; readonly id: number; readonly files: readonly Blob[]; readonly topK: number; readonly fit: PhotoFit }
+  /** Classifies one video frame (transferred); answered by `frame`. */
+  | { readonly type: 'frame'; readonly id: number; readonly frame: ImageBitmap; readonly topK: number; readonly fit: PhotoFit }
+  /** Drops a running `files` request. */
+  | { readonly type: 'cancel'; readonly id: number };
+
+/** The answer for one file: its top classes, or why it could not be read. */
+export type FilePrediction =
+  | { readonly index: number; readonly top: readonly ClassScore[] }
+  | { readonly index: number; readonly error: string };
+
+/** Worker to page. */
+export type PredictResponse =
+  | { readonly type: 'loaded'; readonly id: number; readonly backend: string; readonly labels: readonly string[] }
+  | { readonly type: 'files'; readonly id: number; readonly results: readonly FilePrediction[]; readonly done: number; readonly total: number; readonly finished: boolean }
+  /** `ms`: time in the worker from receiving the frame to its answer. */
+  | { readonly type: 'frame'; readonly id: number; readonly top: readonly ClassScore[]; readonly ms: number }
+  | { readonly type: 'error'; readonly id: number; readonly message: string };

@@ -1,0 +1,37 @@
+/**
+ * Messages between the page and the training worker (`train.worker.ts`), imported by both sides so the two
+ * cannot drift.
+ */
+import type { Dataset } from '../../core/types';
+import type { BackendName } from '../backend/backend';
+import type { CustomBackbone } from '../backbones/customBackbone';
+import type { PackedCheckpoint, TrainEvent } from './events';
+import type { TrainSettings } from './settings';
+
+export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;
+
+/** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */
+export type TrainRequest =
+  | {
+      readonly type: typeof TRAIN_REQUEST.start;
+      readonly dataset: Dataset;
+      readonly files: readonly Blob[];
+      readonly settings: TrainSettings;
+      readonly ingestMs: number;
+      readonly backend: 'auto' | BackendName;
+      /** Send a `checkpoint` event after every epoch. */
+      readonly checkpoints?: boolean;
+      /** Go on from this checkpoint of a run with the same dataset and settings (see `RunRequest.resumeFrom`). */
+      readonly resumeFrom?: PackedCheckpoint;
+      /** The backbone when it is a model of the user's own (`settings.backboneId` is its id), with its files when it came as files. */
+      readonly customBackbone?: CustomBackbone;
+    }
+  | { readonly type: typeof TRAIN_REQUEST.stop }
+  /** Hold the run before its next batch until `resume`; `stop` still works while paused. */
+  | { readonly type: typeof TRAIN_REQUEST.pause }
+  | { readonly type: typeof TRAIN_REQUEST.resume }
+  /** Evaluate the head on the held-out splits at the end of the current epoch. */
+  | { readonly type: typeof TRAIN_REQUEST.evaluate };
+
+/** Worker to page: the run's events, in order; checkpoints packed (their bytes in Blobs, see `PackedCheckpoint`). */
+export type TrainResponse = Exclude<TrainEvent, { type: 'checkpoint' }> | { readonly type: 'checkpoint'; readonly checkpoint: PackedCheckpoint };

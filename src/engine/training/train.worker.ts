@@ -1,0 +1,108 @@
+/**
+ * Training worker entry: thin on purpose. It picks the backend, then hands the run to `runTraining` with a
+ * reader that decodes (and augments) the page's files in a pool of image workers, off the main thread.
+ */
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { errorMessage } from '../../core/errors';
+import { createImagePool } from '../../data/images';
+import { checkPhotoFit } from '../../data/images';
+import { initBackend, prepareFineTuneBackend } from '../backend/backend';
+import { loadBackbone } from '../backbones/backbones';
+import { backboneIOHandler } from '../backbones/onlineBackbones';
+import { createPauseGate } from './pauseGate';
+import { packCheckpoint, unpackCheckpoint } from './events';
+import type { TrainEvent } from './events';
+import type { TrainRequest, TrainResponse } from './protocol';
+import { runTraining } from './run';
+
+/** Posts an event; the trained model's weights are transferred, not copied; a checkpoint goes packed. */
+const post = (event: TrainEvent): void => {
+  if (event.type === 'done' && event.model) postMessage(event, { transfer: [event.model.weightData] });
+  else if (event.type === 'checkpoint') postMessage({ type: 'checkpoint', checkpoint: packCheckpoint(event.checkpoint) } satisfies TrainResponse);
+  else postMessage(event satisfies TrainResponse);
+};
+let controller: AbortController | null = null;
+let evaluationRequested = false;
+const gate = createPauseGate();
+
+addEventListener('message', (message: MessageEvent<TrainRequest>) => {
+  const request = message.data;
+  switch (request.type) {
+    case 'stop':
+      controller?.abort();
+      return;
+    case 'evaluate':
+      evaluationRequested = true;
+      return;
+    case 'pause':
+      if (gate.pause()) post({ type: 'paused', paused: true });
+      return;
+    case 'resume':
+      if (gate.resume()) post({ type: 'paused', paused: false });
+      return;
+    case 'start':
+      void start(request);
+  }
+});
+
+async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise<void> {
+  controller = new AbortController();
+  const signal = controller.signal;
+  const pool = createImagePool();
+  try {
+    // Checked once here, not per image: a bad value would otherwise skip every image as undecodable.
+    const fit = checkPhotoFit(request.settings.photoFit);
+    const backend = await initBackend({
+      preference: request.backend,
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmPlainUrl,
+        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+      },
+    });
+    post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
+    await runTraining(
+      {
+        dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs,
+        checkpoints: request.checkpoints, resumeFrom: request.resumeFrom ? await unpackCheckpoint(request.resumeFrom) : undefined,
+        backboneEntry: request.customBackbone?.entry,
+      },
+      {
+        loadBackbone: (entry) =>
+          loadBackbone(entry, {
+            seed: request.settings.seed,
+            // A model of the user's own is read from its files; online ones come through Cache Storage.
+            ioHandlerFor: (source) =>
+              backboneIOHandler(entry, source, {
+                files: request.customBackbone?.files,
+                onProgress: (fraction) => post({ type: 'progress', stage: 'backbone', done: Math.round(fraction * 100), total: 100 }),
+              }),
+          }),
+        readImage: (item, sizePx, params) => {
+          const file = request.files[item.fileIndex];
+          if (!file) return Promise.reject(new Error('file is no longer available'));
+          return pool.decode(file, { sizePx, params: params ?? undefined, fit }, signal);
+        },
+        onEvent: post,
+        takeEvaluationRequest: () => {
+          const requested = evaluationRequested;
+          evaluationRequested = false;
+          return requested;
+        },
+        waitWhilePaused: () => gate.wait(signal),
+        prepareFineTune: async () => {
+          const chosen = await prepareFineTuneBackend();
+          post({ type: 'backend', backend: chosen.backend, reason: chosen.reason, part: 'finetune' });
+          return chosen;
+        },
+        signal,
+      },
+    );
+  } catch (error) {
+    post({ type: 'error', message: errorMessage(error) });
+  } finally {
+    pool.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../core/errors';
+import { measureExportSizes } from '../../engine/model';
+import { exportZip } from '../../engine/model';
+import type { ExportSize } from '../../engine/model';
+import { WEIGHT_DTYPES } from '../../engine/model';
+import type { WeightDtype } from '../../engine/model';
+import type { ActiveClassifier } from '../../state';
+import { downloadBlob } from '../shared/download';
+import { nextTask } from '../shared/nextTask';
+import { useExportAccuracy } from './exportAccuracy';
+import type { AccuracyMeasure } from './exportAccuracy';
+import { usePredictionFit } from '../predict/predictSession';
+
+const DTYPE_NAMES: Record<WeightDtype, string> = {
+  float32: 'float32 (as trained)',
+  float16: 'float16 (half the size)',
+  uint8: 'uint8 (about a quarter; depthwise kernels and small tensors float16)',
+};
+
+/** `1.23 MB` / `456 KB`. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** A file-name stem from a model name: `My ants & bees` -> `My-ants-bees`. */
+const fileStem = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+
+/**
+ * Sizes of the zip under each weight type, measured in a worker (building three zips, two with quantized
+ * weights, takes a few hundred milliseconds for MobileNetV2); null until they arrive or when that fails.
+ */
+function useExportSizes(classifier: ActiveClassifier, includeReport: boolean, includePredictions: boolean): Record<WeightDtype, ExportSize> | null {
+  const [sizes, setSizes] = useState<{ readonly key: string; readonly model: ActiveClassifier; readonly value: Record<WeightDtype, ExportSize> } | null>(null);
+  const key = `${includeReport}:${includePredictions}`;
+  useEffect(() => {
+    let current = true;
+    // The model is copied to the worker: in a task of its own.
+    nextTask()
+      .then(() => (current ? measureExportSizes(classifier.model, { name: classifier.name, report: classifier.report, includeReport, includePredictions }) : null))
+      .then(
+        (value) => {
+          if (current && value) setSizes({ key, model: classifier, value });
+        },
+        () => undefined,
+      );
+    return () => {
+      current = false;
+    };
+  }, [classifier, includeReport, includePredictions, key]);
+  return sizes?.key === key && sizes.model === classifier ? sizes.value : null;
+}
+
+/** One weight type's accuracy as text: `80.4% (123 / 153)`, its progress, or why it failed. */
+function accuracyText(measure: AccuracyMeasure | undefined): string {
+  if (!measure) return 'waiting…';
+  if (measure.status === 'error') return `could not be measured (${measure.message ?? 'unknown error'})`;
+  const counted = measure.done - measure.unreadable;
+  if (measure.status === 'running') return `measuring… ${measure.done} / ${measure.total}`;
+  const percent = counted > 0 ? ((100 * measure.correct) / counted).toFixed(1) : '-';
+  return `${percent}% (${measure.correct} / ${counted}${measure.unreadable > 0 ? `, ${measure.unreadable} unreadable` : ''})`;
+}
+
+/**
+ * The export: weight type (each with its download size), report and predictions in the zip or not, the
+ * validation accuracy of the chosen type beside float32's, and the download.
+ */
+export function ExportView({ classifier }: { readonly classifier: ActiveClassifier }) {
+  const [dtype, setDtype] = useState<WeightDtype>('float32');
+  const [includeReport, setIncludeReport] = useState(true);
+  const [includePredictions, setIncludePredictions] = useState(true);
+  const [failure, setFailure] = useState<string | null>(null);
+  const report = classifier.report;
+  const sizes = useExportSizes(classifier, includeReport && report !== null, includePredictions && report !== null);
+  const fit = usePredictionFit(classifier);
+  const { results, reason } = useExportAccuracy(classifier.model, dtype, fit);
+  const shown: WeightDtype[] = dtype === 'float32' ? ['float32'] : ['float32', dtype];
+
+  const download = (): void => {
+    setFailure(null);
+    try {
+      const zip = exportZip(classifier.model, { dtype, name: classifier.name, report, includeReport, includePredictions });
+      downloadBlob(`${fileStem(classifier.name)}-${dtype}.zip`, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+    } catch (error) {
+      setFailure(`The export failed: ${errorMessage(error)}`);
+    }
+  };
+
+  return (
+    <div className="export-view">
+      <fieldset className="export-dtypes">
+        <legend>Weights</legend>
+        {WEIGHT_DTYPES.map((d) => (
+          <label key={d} className="checkbox">
+            <input type="radio" name="export-dtype" value={d} checked={d === dtype} data-testid={`export-dtype-${d}`} onChange={() => setDtype(d)} />
+            {DTYPE_NAMES[d]}: <span data-testid={`export-size-${d}`}>{sizes ? formatBytes(sizes[d].zipBytes) : '…'}</span>
+          </label>
+        ))}
+      </fieldset>
+      {report && (
+        <div className="actions">
+          <label className="checkbox">
+            <input type="checkbox" checked={includeReport} onChange={(e) => setIncludeReport(e.target.checked)} />
+            Include report.json
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={includePredictions} onChange={(e) => setIncludePredictions(e.target.checked)} />
+            Include predictions.csv
+          </label>
+        </div>
+      )}
+      <p data-testid="export-accuracy">
+        {reason ?? (
+          <>
+            Validation accuracy, images classified as the exported model would:{' '}
+            {shown.map((d, i) => (
+              <span key={d}>
+                {i > 0 && ' · '}
+                {d}{' '}
+                <span data-testid={`export-accuracy-${d}`} data-status={results[d]?.status ?? 'waiting'}>
+                  {accuracyText(results[d])}
+                </span>
+              </span>
+            ))}
+          </>
+        )}
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" data-testid="export-download" onClick={download}>
+          Download model (.zip)
+        </button>
+        <span className="muted hint">
+          model.json + weights.bin + metadata.json (Teachable Machine&apos;s format) and a README with usage code.
+        </span>
+      </div>
+      {failure && (
+        <p className="error" role="alert">
+          {failure}
+        </p>
+      )}
+    </div>
+  );
+}

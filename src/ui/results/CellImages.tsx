@@ -1,0 +1,38 @@
+import type { Prediction } from '../../engine/evaluation';
+import { Thumbnail } from '../shared/Thumbnail';
+import { useStudio } from '../shared/useStudio';
+
+interface CellImagesProps {
+  readonly trueClass: string;
+  readonly predictedClass: string;
+  /** The predictions of the cell. */
+  readonly predictions: readonly Prediction[];
+  readonly onClose: () => void;
+}
+
+/** The images of one confusion-matrix cell, framed green when right and red when wrong. */
+export function CellImages({ trueClass, predictedClass, predictions, onClose }: CellImagesProps) {
+  const files = useStudio((s) => s.files);
+  const itemsByPath = useStudio((s) => s.itemsByPath);
+  const right = trueClass === predictedClass;
+  return (
+    <div className="cell-images" data-testid="cell-images">
+      <h3>
+        {predictions.length} {trueClass} images predicted as {predictedClass}{' '}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </h3>
+      <div className="gallery">
+        {predictions.map((p) => {
+          const item = itemsByPath.get(p.file);
+          return (
+            <Thumbnail key={p.file} file={item ? (files[item.fileIndex] ?? null) : null} path={p.file} tone={right ? 'right' : 'wrong'}>
+              <span>{(p.confidence * 100).toFixed(1)}%</span>
+            </Thumbnail>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

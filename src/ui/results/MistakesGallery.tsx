@@ -1,0 +1,36 @@
+import { useMemo } from 'react';
+import type { Prediction } from '../../engine/evaluation';
+import { listMistakes } from '../../engine/evaluation';
+import { Thumbnail } from '../shared/Thumbnail';
+import { useStudio } from '../shared/useStudio';
+
+/** The misclassified images of one split, confidently wrong first, with true and predicted class. */
+export function MistakesGallery({ predictions, split }: { predictions: readonly Prediction[]; split: string }) {
+  const files = useStudio((s) => s.files);
+  const itemsByPath = useStudio((s) => s.itemsByPath);
+  const mistakes = useMemo(() => listMistakes(predictions), [predictions]);
+  return (
+    <div className="mistakes" data-testid={`mistakes-${split}`}>
+      <h3>
+        Mistakes ({split}): {mistakes.length} of {predictions.length}
+      </h3>
+      {mistakes.length === 0 ? (
+        <p className="muted">No image of this split was misclassified.</p>
+      ) : (
+        <div className="gallery">
+          {mistakes.map((p) => {
+            const item = itemsByPath.get(p.file);
+            return (
+              <Thumbnail key={p.file} file={item ? (files[item.fileIndex] ?? null) : null} path={p.file} tone="wrong">
+                <span>
+                  true <strong>{p.trueClass}</strong>, predicted <strong>{p.predictedClass}</strong>
+                </span>
+                <span>{(p.confidence * 100).toFixed(1)}% sure</span>
+              </Thumbnail>
+            );
+          })}
+        </div>
+      )}
+    </div>
+  );
+}
