@@ -8,7 +8,7 @@
 import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
 import { UserFacingError, errorMessage } from '../../core/errors';
 import { readZip } from '../../data/ingest';
-import { object, string } from './check';
+import { object, string } from '../../core/check';
 import type { ProjectContent } from './projectState';
 import { validateContent, validateProjectState } from './validate';
 

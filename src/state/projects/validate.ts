@@ -15,8 +15,8 @@ import type { RunSummary } from '../../engine/evaluation';
 import { DEFAULT_SETTINGS } from '../../engine/training';
 import type { TrainSettings } from '../../engine/training';
 import type { SavedRun } from '../studioStore';
-import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from './check';
-import type { Rec } from './check';
+import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from '../../core/check';
+import type { Rec } from '../../core/check';
 import { PROJECT_STATE_VERSION } from './projectState';
 import type { ClassifierMeta, ProjectContent, ProjectState, SavedScan } from './projectState';
 

@@ -1,8 +1,8 @@
 /**
- * Small shape checks for data read back from storage or from a project file: each returns the value typed,
+ * Small shape checks for data read back from storage, a project file or an imported model: each returns the value typed,
  * or throws a `UserFacingError` that names where the problem is (`state.dataset.items[3].fileIndex`).
  */
-import { UserFacingError } from '../../core/errors';
+import { UserFacingError } from './errors';
 
 /** Thrown by the checks; `where` is the path of the bad value inside what was read. */
 export class ShapeError extends UserFacingError {
@@ -16,9 +16,14 @@ export class ShapeError extends UserFacingError {
 
 export type Rec = Readonly<Record<string, unknown>>;
 
+/** Whether `value` is a plain JSON object (not null, not a list): the one test of that shape in the studio. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function object(value: unknown, where: string): Rec {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(where, 'is not an object');
-  return value as Rec;
+  if (!isRecord(value)) throw new ShapeError(where, 'is not an object');
+  return value;
 }
 
 export function array(value: unknown, where: string, maxLength = 10_000_000): readonly unknown[] {
