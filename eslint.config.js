@@ -60,7 +60,12 @@ export default tseslint.config(
   {
     files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    settings: {
+      // The plugin's TypeScript settings (which files it parses, with which parser), with the TypeScript resolver.
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...doorZones] }],
       // Value cycles; the architecture test also refuses type-only cycles, which this rule ignores.

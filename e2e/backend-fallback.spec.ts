@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { StudioReport } from '../src/engine/evaluation';
-import { datasetPath } from './paths';
-import { chooseQuickSettings, downloadOf } from './projectHelpers';
+import { datasetPath } from './support/paths';
+import { chooseQuickSettings, downloadOf } from './support/projectHelpers';
 
 const EPOCHS = 4;
 

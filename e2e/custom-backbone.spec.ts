@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { SHARED_DIR, datasetPath } from './paths';
+import { SHARED_DIR, datasetPath } from './support/paths';
 
 interface ReportJson {
   backbone: string;

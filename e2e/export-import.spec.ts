@@ -4,7 +4,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
 import type { StudioReport } from '../src/engine/evaluation';
-import { SHARED_DIR, datasetPath } from './paths';
+import { SHARED_DIR, datasetPath } from './support/paths';
 
 const TM_EXPORT = path.join(SHARED_DIR, 'models', 'teachable-machine-export');
 const NODE_MODULES = path.resolve(import.meta.dirname, '../node_modules');

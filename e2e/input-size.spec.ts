@@ -3,8 +3,8 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { StudioReport } from '../src/engine/evaluation';
-import { hymenopteraSubset } from './hymenopteraSubset';
-import { downloadOf, waitSaved } from './projectHelpers';
+import { hymenopteraSubset } from './support/hymenopteraSubset';
+import { downloadOf, waitSaved } from './support/projectHelpers';
 
 /** Real hymenoptera photos per split and class (the first ones in sorted order). */
 const PER_CLASS = { train: 30, val: 25 } as const;

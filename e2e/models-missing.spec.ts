@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './paths';
+import { datasetPath } from './support/paths';
 
 test('with no backbone weights anywhere, the page says so and how to fix it', async ({ context, page }) => {
   // As on a machine where `npm run models` found nothing and there is no network: every model URL fails.

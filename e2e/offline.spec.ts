@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import type { StudioReport } from '../src/engine/evaluation';
-import { hymenopteraSubset } from './hymenopteraSubset';
+import { hymenopteraSubset } from './support/hymenopteraSubset';
 
 /** The smallest backbone (2 MB, 56 files): the one the first visit uses and the offline run needs. */
 const BACKBONE = 'mobilenet_v1_0.25_224';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { SHARED_DIR, datasetPath } from './paths';
+import { SHARED_DIR, datasetPath } from './support/paths';
 
 test.use({ serviceWorkers: 'block' });
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { datasetPath } from './paths';
-import { trainSmallHymenoptera } from './predict-train';
+import { datasetPath } from './support/paths';
+import { trainSmallHymenoptera } from './support/predictTrain';
 
 /** Validation photos of each class copied into the unlabelled folder. */
 const PER_CLASS = 20;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { parseCsv } from '../src/engine/testing/parseCsv';
-import { datasetPath } from './paths';
+import { datasetPath } from './support/paths';
 
 interface Prediction {
   file: string;

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import config from '../playwright.config';
-import { datasetPath } from './paths';
-import { trainSmallHymenoptera } from './predict-train';
-import { writeY4m } from './webcam-video';
+import { datasetPath } from './support/paths';
+import { trainSmallHymenoptera } from './support/predictTrain';
+import { writeY4m } from './support/webcamVideo';
 
 /** CSP violations and console errors of the page, recorded from the start. */
 async function watchViolations(page: Page): Promise<{ violations: () => Promise<string[]>; consoleErrors: string[] }> {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './paths';
+import { datasetPath } from './support/paths';
 
 interface ReportJson {
   version: number;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { StudioReport } from '../src/engine/evaluation';
-import { datasetPath } from './paths';
+import { datasetPath } from './support/paths';
 
 test('two-stage training through the UI: pause and resume, the stage boundary on the charts, both stages in the report', async ({ page }) => {
   await page.goto('/');

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import config from '../playwright.config';
-import { datasetPath } from './paths';
-import { trainSmallHymenoptera } from './predict-train';
-import { writeY4m } from './webcam-video';
+import { datasetPath } from './support/paths';
+import { trainSmallHymenoptera } from './support/predictTrain';
+import { writeY4m } from './support/webcamVideo';
 
 /** The config's browser (Debian's Chromium and its flags) and server: these tests launch their own browsers. */
 const BASE_LAUNCH = config.use?.launchOptions ?? {};

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { BenchApi } from '../../src/bench/benchPage';
-import { datasetPath } from '../paths';
+import { datasetPath } from '../support/paths';
 import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, throughputBackbones, throughputPlan } from './plan';
 import * as md from './results';
 import type { BenchResults, LabelledRun } from './results';

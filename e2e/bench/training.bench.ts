@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { StudioReport } from '../../src/engine/evaluation';
-import { datasetPath } from '../paths';
+import { datasetPath } from '../support/paths';
 
 const DATASETS = (process.env.BENCH_ONLY ?? 'hymenoptera,rps').split(',');
 const MODES = (process.env.BENCH_MODES ?? 'head-only,two-stage').split(',');

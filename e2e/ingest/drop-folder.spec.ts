@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './paths';
+import { datasetPath } from '../support/paths';
 
 test('a folder dragged onto the page is read recursively, non-images skipped, near copies across splits noted', async ({ page }) => {
   await page.goto('/');

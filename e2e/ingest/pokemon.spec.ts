@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './paths';
+import { datasetPath } from '../support/paths';
 
 test('pokemon-types: pokemon.csv read by itself (Name → Type1), RGBA and palette PNGs decoded, class weights shown', async ({ page }) => {
   await page.goto('/');

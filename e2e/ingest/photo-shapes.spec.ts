@@ -5,8 +5,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import jpeg from 'jpeg-js';
-import type { StudioReport } from '../src/engine/evaluation';
-import { datasetPath } from './paths';
+import type { StudioReport } from '../../src/engine/evaluation';
+import { datasetPath } from '../support/paths';
 
 /** Real hymenoptera photos per split and class (the first ones in sorted order, the same on every machine). */
 const PER_CLASS = { train: 40, val: 35 } as const;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { zipSync } from 'fflate';
-import { datasetPath } from './paths';
+import { datasetPath } from '../support/paths';
 
 /** Real hymenoptera photos per class; the sorted listing makes the pick the same on every machine. */
 const PER_CLASS = 8;

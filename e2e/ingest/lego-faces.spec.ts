@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { datasetPath } from './paths';
+import { datasetPath } from '../support/paths';
 
 const summary = (page: Page) => page.getByLabel('Dataset summary');
 
