@@ -1,90 +1,31 @@
 /**
- * The studio's state: a vanilla zustand store (no React here). The UI renders it and calls its actions;
- * engine events arrive through `applyTrainEvent`.
+ * The studio's store: a vanilla zustand store (no React here) of the dataset, the settings, the run and the
+ * active classifier, with the actions the UI calls. The run's state and its reducer live in `run/runState`,
+ * the training worker and its events in `run/trainingSession`.
  */
 import { createStore } from 'zustand/vanilla';
-import type { SkippedFile } from '../core/types';
 import type { ImagePool } from '../data/images';
 import type { BackendName } from '../engine/backend';
 import { findBackboneEntry, registerUserBackbone } from '../engine/backbones';
 import type { ClassifierModel } from '../engine/model';
 import type { CustomBackbone } from '../engine/backbones';
-import type { BatchMetrics, EpochMetrics, PackedCheckpoint, RunPlan, RunStage } from '../engine/training';
-import type { TrainResponse } from '../engine/training';
-import type { Evaluation, Prediction, StudioReport } from '../engine/evaluation';
+import type { PackedCheckpoint } from '../engine/training';
+import type { StudioReport } from '../engine/evaluation';
 import { appendRun, summarizeRun } from '../engine/evaluation';
 import type { RunSummary } from '../engine/evaluation';
 import { DEFAULT_SETTINGS } from '../engine/training';
 import type { TrainSettings } from '../engine/training';
 import { startTrainingWorker } from '../engine/training';
-import type { TrainingHandle } from '../engine/training';
 import { createDatasetSlice } from './datasetSlice';
 import type { DatasetSlice, DatasetSnapshot } from './datasetSlice';
-import { appendCapped, estimateRemainingMs, ratePerSecond, trainingFraction } from './progress';
-import type { BatchLossPoint } from './progress';
-
-export type { PickedFile } from './ingestFlow';
+import { IDLE_RUN, isActive } from './run/runState';
+import type { RunState } from './run/runState';
+import { createTrainingSession } from './run/trainingSession';
 
 /** What `npm run models` put on this origin (`/models/index.json`). */
 export interface ModelsIndex {
   readonly available: readonly string[];
   readonly missing: readonly string[];
-}
-
-/** Pace of the current stage: images per second and the time left, null until there is a pace to go on. */
-export interface RunPace {
-  readonly imagesPerSecond: number | null;
-  readonly remainingMs: number | null;
-}
-
-/** State of the current or last run; `RunStatus` says which. */
-export type RunStatus = 'idle' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'error';
-
-/** Whether a run is under way (a worker exists), whatever it is doing. */
-export const isActive = (status: RunStatus): boolean => status === 'running' || status === 'paused' || status === 'stopping';
-
-export interface RunState {
-  readonly status: RunStatus;
-  readonly backend: string | null;
-  readonly backendReason: string | null;
-  /** The backend stage 2 runs on and why, once stage 2 starts. */
-  readonly fineTuneBackend: string | null;
-  readonly fineTuneBackendReason: string | null;
-  /** What the run planned (stages, views, class weights), once the data is embedded. */
-  readonly plan: RunPlan | null;
-  readonly stage: RunStage | null;
-  readonly progress: { readonly done: number; readonly total: number };
-  /** When the current stage began (page clock, ms). */
-  readonly stageStartedMs: number;
-  readonly pace: RunPace;
-  /** Epochs the run was asked for (both stages). */
-  readonly epochs: number;
-  /** The latest `batchEnd` of the run, null before the first. */
-  readonly batch: BatchMetrics | null;
-  /** The running training loss, at most `MAX_BATCH_POINTS` points. */
-  readonly batchLosses: readonly BatchLossPoint[];
-  readonly history: readonly EpochMetrics[];
-  readonly skipped: readonly SkippedFile[];
-  readonly report: StudioReport | null;
-  /** The latest evaluation asked for during training (`Evaluate now`), null until one arrives. */
-  readonly interim: InterimResults | null;
-  /** Whether an `Evaluate now` is waiting for the end of the current epoch. */
-  readonly evaluationPending: boolean;
-  readonly message: string | null;
-  /** The run's state after its last completed epoch (saved by src/state/projects), null before the first. */
-  readonly checkpoint: PackedCheckpoint | null;
-  /**
-   * Set when the run failed on a backend and goes on, from its last checkpoint, on the next one: what
-   * failed and where it continues. Kept until the next run starts.
-   */
-  readonly fallback: string | null;
-}
-
-/** Held-out results of the head after one epoch, while training goes on. */
-export interface InterimResults {
-  readonly epoch: number;
-  readonly evaluations: readonly Evaluation[];
-  readonly predictions: readonly Prediction[];
 }
 
 /**
@@ -156,148 +97,32 @@ export interface StudioState extends DatasetSlice {
   resume(): void;
 }
 
-const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
-
-const IDLE_RUN: RunState = {
-  status: 'idle', backend: null, backendReason: null, fineTuneBackend: null, fineTuneBackendReason: null, plan: null, stage: null, progress: { done: 0, total: 0 },
-  stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
-  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null, checkpoint: null, fallback: null,
-};
-
-/** Folds one engine event into the run state; `nowMs` (page clock) times the stages for the pace. */
-export function applyTrainEvent(run: RunState, event: TrainResponse, nowMs = performance.now()): RunState {
-  switch (event.type) {
-    case 'backend':
-      return event.part === 'finetune'
-        ? { ...run, fineTuneBackend: event.backend, fineTuneBackendReason: event.reason }
-        : { ...run, backend: event.backend, backendReason: event.reason };
-    case 'plan': {
-      const { type: _type, ...plan } = event;
-      return { ...run, plan, epochs: plan.stage1Epochs + plan.stage2Epochs };
-    }
-    case 'paused':
-      if (run.status !== 'running' && run.status !== 'paused') return run;
-      return { ...run, status: event.paused ? 'paused' : 'running' };
-    case 'progress': {
-      const stageStartedMs = event.stage === run.stage ? run.stageStartedMs : nowMs;
-      const elapsedMs = nowMs - stageStartedMs;
-      const pace: RunPace = event.stage === 'embed'
-        ? { imagesPerSecond: ratePerSecond(event.done, elapsedMs), remainingMs: estimateRemainingMs(event.done, event.total, elapsedMs) }
-        : NO_PACE;
-      return { ...run, stage: event.stage, stageStartedMs, pace, progress: { done: event.done, total: event.total } };
-    }
-    case 'skipped':
-      return { ...run, skipped: [...run.skipped, { file: event.file, reason: event.reason }] };
-    case 'batchEnd': {
-      const { type: _type, ...batch } = event;
-      // Epoch numbers run on across stages, but each stage's clock starts at 0: pace the current stage alone.
-      const stage2 = batch.stage === 2;
-      const before = batch.firstEpoch - 1;
-      const fraction = trainingFraction(batch.epoch - before, batch.batch, batch.batchesPerEpoch, batch.epochs - before);
-      const point = { x: batch.epoch - 1 + batch.batch / batch.batchesPerEpoch, loss: batch.loss };
-      return {
-        ...run, stage: stage2 ? 'finetune' : 'train', batch, batchLosses: appendCapped(run.batchLosses, point),
-        pace: { imagesPerSecond: batch.imagesPerSecond, remainingMs: estimateRemainingMs(fraction, 1, batch.elapsedMs) },
-      };
-    }
-    case 'epochEnd': {
-      const { type: _type, ...metrics } = event;
-      const before = metrics.stage === 2 ? run.history.filter((m) => m.stage !== 2).length : 0;
-      const stageEpochs = metrics.stage === 2 ? (run.plan?.stage2Epochs ?? run.epochs - before) : (run.plan?.stage1Epochs ?? run.epochs);
-      const remainingMs = estimateRemainingMs(metrics.epoch - before, stageEpochs, metrics.elapsedMs);
-      return { ...run, stage: metrics.stage === 2 ? 'finetune' : 'train', history: [...run.history, metrics], pace: { ...run.pace, remainingMs } };
-    }
-    case 'evaluation':
-      return {
-        ...run, evaluationPending: false,
-        interim: { epoch: event.epoch, evaluations: event.evaluations, predictions: event.predictions },
-      };
-    case 'checkpoint':
-      return { ...run, checkpoint: event.checkpoint };
-    case 'done':
-      return { ...run, status: 'done', stage: null, report: event.report, message: null };
-    case 'stopped':
-      return { ...run, status: 'stopped', stage: null, message: event.reason };
-    case 'error':
-      return { ...run, status: 'error', stage: null, message: event.message };
-  }
-}
-
-/**
- * Training events that arrive many times a second (batch ends, progress counts, epoch ends of a fast head) and
- * are applied to the store together, at most every `UI_UPDATE_MS`: every store update redraws the progress
- * bar and the live charts, and a redraw per event would keep the page's main thread busy while training.
- */
-const COALESCED: ReadonlySet<TrainResponse['type']> = new Set(['batchEnd', 'progress', 'epochEnd']);
-export const UI_UPDATE_MS = 250;
-
 /**
  * Creates the store; `startWorker` and `createPool` are replaceable so the store can be driven without
  * browser workers.
  */
 export function createStudioStore(startWorker = startTrainingWorker, createPool?: () => ImagePool) {
-  let handle: TrainingHandle | null = null;
   return createStore<StudioState>()((set, get) => {
-    /**
-     * Starts the training worker (from `resumeFrom` when given) on `backend`. A run that fails after a
-     * checkpoint goes on from that checkpoint on the next backend (WebGPU, WebGL, WASM, CPU), once per backend,
-     * and says so in `run.fallback`.
-     */
-    const startRun = (resumeFrom: PackedCheckpoint | undefined, backend: 'auto' | BackendName, fallback: string | null): void => {
-      const { dataset, files, settings, ingestMs, customBackbone } = get();
-      if (!dataset) return;
-      const epochs = settings.epochs + (settings.fineTune ? settings.fineTuneEpochs : 0);
-      // A resumed run starts with the epochs it had completed: the curves go on from there.
-      const history = resumeFrom ? [...resumeFrom.history] : [];
-      set({ run: { ...IDLE_RUN, status: 'running', stage: 'backbone', stageStartedMs: performance.now(), epochs, history, fallback } });
-      // Frequent events wait here and are applied together, in order, at most every UI_UPDATE_MS; any other
-      // event applies them first.
-      let queued: TrainResponse[] = [];
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      const flush = (): void => {
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
-        if (queued.length === 0) return;
-        const events = queued;
-        queued = [];
-        set({ run: events.reduce((run, e) => applyTrainEvent(run, e), get().run) });
-      };
-      handle = startWorker(
-        {
+    const session = createTrainingSession({
+      startRequest(backend, resumeFrom) {
+        const { dataset, files, settings, ingestMs, customBackbone } = get();
+        if (!dataset) return null;
+        return {
           type: 'start', dataset, files, settings, ingestMs, backend, checkpoints: true, ...(resumeFrom ? { resumeFrom } : {}),
           ...(customBackbone?.entry.id === settings.backboneId ? { customBackbone } : {}),
-        },
-        (event) => {
-          if (COALESCED.has(event.type)) {
-            queued.push(event);
-            timer ??= setTimeout(flush, UI_UPDATE_MS);
-            return;
-          }
-          flush();
-          const before = get().run;
-          set({ run: applyTrainEvent(before, event) });
-          if (event.type === 'error' && before.checkpoint && before.status !== 'stopping') {
-            const failed = before.fineTuneBackend ?? before.backend;
-            const next = failed ? nextBackend(failed as BackendName) : null;
-            if (next) {
-              const epoch = before.checkpoint.history.length;
-              startRun(before.checkpoint, next, `The ${failed} backend failed (${event.message}); training goes on on ${next} from epoch ${epoch}, its last checkpoint.`);
-            }
-          }
-          if (event.type === 'done') {
-            // The results first; the trained model (and all that loads, sizes and measures it) in the next task.
-            setTimeout(() => {
-              set({
-                runs: appendRun(get().runs, summarizeRun(event.report)),
-                ...(event.model
-                  ? { classifier: { model: event.model, origin: 'trained', name: dataset.name, report: event.report }, classifierNote: null }
-                  : { classifierNote: event.modelNote ?? 'this run gave no exportable model' }),
-              });
-            }, 0);
-          }
-        },
-      );
-    };
+        };
+      },
+      getRun: () => get().run,
+      setRun: (run) => set({ run }),
+      onDone(event, request) {
+        set({
+          runs: appendRun(get().runs, summarizeRun(event.report)),
+          ...(event.model
+            ? { classifier: { model: event.model, origin: 'trained', name: request.dataset.name, report: event.report }, classifierNote: null }
+            : { classifierNote: event.modelNote ?? 'this run gave no exportable model' }),
+        });
+      },
+    }, startWorker);
     return {
       ...createDatasetSlice(set, get, {
         isTraining: () => isActive(get().run.status),
@@ -367,39 +192,33 @@ export function createStudioStore(startWorker = startTrainingWorker, createPool?
         const { dataset, run } = get();
         // The scan may still change the dataset (undecodable files, duplicates): train on the checked one.
         if (!dataset || isActive(run.status) || get().ingestTask !== null) return;
-        startRun(resumeFrom, get().backendPreference, null);
+        session.start(resumeFrom, get().backendPreference);
       },
 
       stop() {
         const { status } = get().run;
         if (status !== 'running' && status !== 'paused') return;
         set({ run: { ...get().run, status: 'stopping' } });
-        handle?.stop();
+        session.stop();
       },
 
       pause() {
-        if (get().run.status === 'running') handle?.pause();
+        if (get().run.status === 'running') session.pause();
       },
 
       resume() {
-        if (get().run.status === 'paused') handle?.resume();
+        if (get().run.status === 'paused') session.resume();
       },
 
       evaluateNow() {
         const { run } = get();
         if (run.status !== 'running' || run.evaluationPending) return;
         set({ run: { ...run, evaluationPending: true } });
-        handle?.evaluateNow();
+        session.evaluateNow();
       },
     };
   });
 }
 
-/** The backend after `name` in the studio's order of preference, or null after the last (CPU). */
-export function nextBackend(name: BackendName): BackendName | null {
-  const order: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-  const i = order.indexOf(name);
-  return i >= 0 && i < order.length - 1 ? (order[i + 1] as BackendName) : null;
-}
-
+/** A studio store, as `createStudioStore` makes it. */
 export type StudioStore = ReturnType<typeof createStudioStore>;
