@@ -1,22 +1,24 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImagePool } from '../data/images';
 import type { TrainResponse } from '../engine/training';
 import type { PickedFile } from './ingestFlow';
-import { UI_UPDATE_MS, createStudioStore } from './studioStore';
+import { batchEnd } from './run/testEvents';
+import { UI_UPDATE_MS } from './run/trainingSession';
+import { createStudioStore } from './studioStore';
 
-/** A pool that says every file is a 4x4 image, without decoding. */
+/** A pool that says every file is a 4x4 image, hashed in this process (hex, as the scan checks), without decoding. */
 const pool: ImagePool = {
   size: 1,
   decode: () => Promise.reject(new Error('no decoding in this test')),
-  scan: (blob) => blob.text().then((text) => ({ ok: true, width: 4, height: 4, sha256: text, dhash: text.slice(0, 16), thumbnail: new Blob([]) })),
+  async scan(blob) {
+    const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');
+    return { ok: true, width: 4, height: 4, sha256, dhash: sha256.slice(0, 16), thumbnail: new Blob([]) };
+  },
   dispose: () => undefined,
 };
 const file = (path: string): PickedFile => ({ file: new Blob([`bytes of ${path}`]), path });
 const FILES = ['pets/cats/1.jpg', 'pets/cats/2.jpg', 'pets/dogs/1.jpg', 'pets/dogs/2.jpg'].map(file);
-
-const batch = (epoch: number, batchIndex: number): TrainResponse => ({
-  type: 'batchEnd', stage: 1, epoch, batch: batchIndex, batches: 4, loss: 1 / (epoch * 4 + batchIndex), accuracy: 0.5, imagesPerSecond: 100, elapsedMs: 10,
-} as unknown as TrainResponse);
 
 describe('training events reach the store', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
@@ -29,13 +31,14 @@ describe('training events reach the store', () => {
       return { stop: () => undefined, evaluateNow: () => undefined, pause: () => undefined, resume: () => undefined, finished: Promise.resolve() };
     }, () => pool);
     await store.getState().ingest(FILES);
+    expect(store.getState().ingestError).toBeNull();
     store.getState().train();
     let updates = 0;
     const unsubscribe = store.subscribe((s, before) => {
       if (s.run !== before.run) updates++;
     });
 
-    for (let b = 0; b < 4; b++) send(batch(1, b));
+    for (let b = 1; b <= 4; b++) send(batchEnd(1, b));
     send({ type: 'progress', stage: 'train', done: 4, total: 40 });
     expect(updates).toBe(0);
     expect(store.getState().run.batchLosses).toHaveLength(0);
@@ -43,13 +46,18 @@ describe('training events reach the store', () => {
     expect(updates).toBe(1);
     expect(store.getState().run.batchLosses.map((p) => p.loss)).toEqual([1 / 4, 1 / 5, 1 / 6, 1 / 7]);
     expect(store.getState().run.progress).toEqual({ done: 4, total: 40 });
+    expect(store.getState().run.batchLosses.map((p) => p.x)).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(store.getState().run.batch).toMatchObject({ epoch: 1, batch: 4, batchesPerEpoch: 4 });
 
     // A batch waiting when a pause arrives is applied before it.
-    send(batch(2, 0));
+    send(batchEnd(2, 1));
     send({ type: 'paused', paused: true });
     expect(updates).toBe(3);
     expect(store.getState().run.batchLosses).toHaveLength(5);
     expect(store.getState().run.status).toBe('paused');
+    // Its pace: 5 of 40 batches in 10 ms, 70 ms to go.
+    expect(store.getState().run.pace.imagesPerSecond).toBe(100);
+    expect(store.getState().run.pace.remainingMs).toBeCloseTo(70, 9);
     vi.advanceTimersByTime(UI_UPDATE_MS * 4);
     expect(updates).toBe(3);
     unsubscribe();
