@@ -9,11 +9,11 @@ import { SHARED_DIR, datasetPath } from './support/paths';
 const TM_EXPORT = path.join(SHARED_DIR, 'models', 'teachable-machine-export');
 const NODE_MODULES = path.resolve(import.meta.dirname, '../node_modules');
 
-/** `1.23 MB` / `456 KB` as shown -> bytes (approximately). */
+/** `1.02 MB` / `518.72 kB` as shown (powers of 1000) -> bytes (approximately). */
 const shownBytes = (text: string): number => {
-  const match = /([\d.]+) (MB|KB)/.exec(text);
+  const match = /([\d.]+) (MB|kB)/.exec(text);
   if (!match) throw new Error(`no size in "${text}"`);
-  return Number(match[1]) * (match[2] === 'MB' ? 2 ** 20 : 1024);
+  return Number(match[1]) * (match[2] === 'MB' ? 1e6 : 1e3);
 };
 
 /** Downloads the export with the weight type chosen; returns the file name and the zip's entries. */
@@ -76,7 +76,7 @@ test('exports a trained model as a zip (uint8 with its accuracy; float32 read by
   const panel = page.getByTestId('export-panel');
   await expect(panel.getByTestId('active-labels')).toHaveText('ants, bees');
   // Sizes of all three weight types before any download.
-  for (const d of ['float32', 'float16', 'uint8']) await expect(panel.getByTestId(`export-size-${d}`)).toHaveText(/\d+(\.\d+)? (MB|KB)/);
+  for (const d of ['float32', 'float16', 'uint8']) await expect(panel.getByTestId(`export-size-${d}`)).toHaveText(/\d+(\.\d+)? (MB|kB)/);
   const sizeOf = async (d: string): Promise<number> => shownBytes((await panel.getByTestId(`export-size-${d}`).textContent()) ?? '');
   const sizes = { float32: await sizeOf('float32'), float16: await sizeOf('float16'), uint8: await sizeOf('uint8') };
   expect(sizes.float16 / sizes.float32).toBeGreaterThan(0.45);

@@ -1,4 +1,3 @@
 /** Front door of engine/features: the memory plan and the features (and activations) cached per image view. */
 export type { SplitCache } from './extract';
-export { formatBytes } from './memoryPlan';
 export { RowStore } from './rowStore';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../core/errors';
-import { DEFAULT_MEMORY_BUDGET_BYTES, estimateMemory, formatBytes, memoryBudgetBytes, planMemory } from './memoryPlan';
+import { formatBytes } from '../../core/bytes';
+import { DEFAULT_MEMORY_BUDGET_BYTES, estimateMemory, memoryBudgetBytes, planMemory } from './memoryPlan';
 import type { MemoryPlanInput } from './memoryPlan';
 
 const MIB = 1024 * 1024;
@@ -56,7 +57,7 @@ describe('planMemory', () => {
   });
 
   it('formats sizes for people', () => {
-    expect(formatBytes(1.5 * GIB)).toBe('1.5 GiB');
-    expect(formatBytes(340 * MIB)).toBe('340 MiB');
+    expect(formatBytes(1.5 * GIB, 'binary')).toBe('1.5 GiB');
+    expect(formatBytes(340 * MIB, 'binary')).toBe('340 MiB');
   });
 });

@@ -3,6 +3,7 @@
  * can give, and what to do when they do not fit (fewer augmented views, or a clear refusal) instead of
  * crashing the tab halfway through.
  */
+import { formatBytes as formatSize } from '../../core/bytes';
 import { UserFacingError } from '../../core/errors';
 
 const MIB = 1024 * 1024;
@@ -79,10 +80,8 @@ export function estimateMemory(input: MemoryPlanInput, views: number): MemoryEst
   return { featureBytes, activationBytes, batchBytes, weightBytes: input.weightBytes, totalBytes };
 }
 
-/** "1.2 GiB", "340 MiB". */
-export function formatBytes(bytes: number): string {
-  return bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.max(1, Math.round(bytes / MIB))} MiB`;
-}
+/** Memory is counted in powers of 1024: "1.2 GiB", "340 MiB". */
+const formatBytes = (bytes: number): string => formatSize(bytes, 'binary');
 
 /**
  * Fits the run into `budgetBytes`: the views asked for when they fit, else the most views that fit (with

@@ -1,4 +1,3 @@
 /** Front door of state/projects: projects saved in IndexedDB, project files, the browser storage. */
 export type { ProjectsState } from './projectStore';
-export { formatBytes } from './storage';
 export { projectsStore } from './store';

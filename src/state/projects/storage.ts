@@ -50,16 +50,3 @@ export function saveFailureMessage(what: string, error: unknown): string {
   }
   return `Could not save ${what}: ${errorMessage(error)}. The last saved version is kept.`;
 }
-
-/** `1.2 MB`-style sizes (powers of 1000, as browsers show storage). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}

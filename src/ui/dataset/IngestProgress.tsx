@@ -1,3 +1,4 @@
+import { bytesIn } from '../../core/bytes';
 import type { IngestTask } from '../../state';
 import { studioActions, useStudio } from '../shared/useStudio';
 
@@ -7,11 +8,9 @@ const STAGE_LABELS: Record<IngestTask['stage'], string> = {
   scanning: 'Checking images…',
 };
 
-const MB = 1024 * 1024;
-
 /** `done / total` in the unit of the stage: bytes (shown in MB) while unzipping, files otherwise. */
 function amount(task: IngestTask): string {
-  if (task.stage === 'unzipping') return `${(task.done / MB).toFixed(1)} / ${(task.total / MB).toFixed(1)} MB`;
+  if (task.stage === 'unzipping') return `${bytesIn(task.done, 'MB').toFixed(1)} / ${bytesIn(task.total, 'MB').toFixed(1)} MB`;
   return `${task.done} / ${task.total}`;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { formatBytes } from '../../core/bytes';
 import { errorMessage } from '../../core/errors';
 import { measureExportSizes } from '../../engine/model';
 import { exportZip } from '../../engine/model';
@@ -18,10 +19,6 @@ const DTYPE_NAMES: Record<WeightDtype, string> = {
   uint8: 'uint8 (about a quarter; depthwise kernels and small tensors float16)',
 };
 
-/** `1.23 MB` / `456 KB`. */
-export function formatBytes(bytes: number): string {
-  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(2)} MB` : `${Math.round(bytes / 1024)} KB`;
-}
 
 /** A file-name stem from a model name: `My ants & bees` -> `My-ants-bees`. */
 const fileStem = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
@@ -93,7 +90,7 @@ export function ExportView({ classifier }: { readonly classifier: ActiveClassifi
         {WEIGHT_DTYPES.map((d) => (
           <label key={d} className="checkbox">
             <input type="radio" name="export-dtype" value={d} checked={d === dtype} data-testid={`export-dtype-${d}`} onChange={() => setDtype(d)} />
-            {DTYPE_NAMES[d]}: <span data-testid={`export-size-${d}`}>{sizes ? formatBytes(sizes[d].zipBytes) : '…'}</span>
+            {DTYPE_NAMES[d]}: <span data-testid={`export-size-${d}`}>{sizes ? formatBytes(sizes[d].zipBytes, 'decimal', 2) : '…'}</span>
           </label>
         ))}
       </fieldset>

@@ -1,4 +1,4 @@
-import { formatBytes } from '../../state/projects';
+import { formatBytes } from '../../core/bytes';
 import { formatTime, projectActions, useProjects } from './ProjectsBarHooks';
 
 /** Every saved project: open or delete one (names shown as text). */
@@ -13,7 +13,7 @@ export function ProjectList({ disabled }: { readonly disabled: boolean }) {
           <li key={p.id} data-testid="project-item" aria-current={p.id === currentId ? 'true' : undefined}>
             <span className="project-title">{p.name}</span>
             <span className="muted">
-              {p.images} images, {p.classes} classes{p.hasModel ? ', trained model' : ''}, {formatBytes(p.bytes)}, changed{' '}
+              {p.images} images, {p.classes} classes{p.hasModel ? ', trained model' : ''}, {formatBytes(p.bytes, 'decimal')}, changed{' '}
               {formatTime(p.updatedAt)}
             </span>
             {p.id === currentId ? (

@@ -1,4 +1,4 @@
-import { formatBytes } from '../../state/projects';
+import { formatBytes } from '../../core/bytes';
 import { projectActions, useProjects } from './ProjectsBarHooks';
 
 /** What the studio stores in this browser, of how much it may, and whether the browser keeps it for sure. */
@@ -9,8 +9,8 @@ export function ProjectStorage() {
     <p className="muted storage" data-testid="storage-usage">
       {storage.usageBytes !== null && (
         <>
-          Storage: {formatBytes(storage.usageBytes)} used
-          {storage.quotaBytes !== null ? ` of ${formatBytes(storage.quotaBytes)} this browser allows` : ''}.{' '}
+          Storage: {formatBytes(storage.usageBytes, 'decimal')} used
+          {storage.quotaBytes !== null ? ` of ${formatBytes(storage.quotaBytes, 'decimal')} this browser allows` : ''}.{' '}
         </>
       )}
       {storage.persisted === true && <span data-testid="storage-persistent">Kept until you delete it (persistent storage).</span>}

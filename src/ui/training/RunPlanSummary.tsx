@@ -1,4 +1,4 @@
-import { formatBytes } from '../../engine/features';
+import { formatBytes } from '../../core/bytes';
 import { useStudio } from '../shared/useStudio';
 
 const NO_CLASSES: readonly string[] = [];
@@ -22,7 +22,7 @@ export function RunPlanSummary() {
       {/* Reports made before memory plans existed have none. */}
       {plan.memory && (
         <p data-testid="memory-plan" className={plan.memory.note ? 'note warning' : undefined}>
-          Memory: about {formatBytes(plan.memory.estimatedBytes)} of the {formatBytes(plan.memory.budgetBytes)} this device can give a run.
+          Memory: about {formatBytes(plan.memory.estimatedBytes, 'binary')} of the {formatBytes(plan.memory.budgetBytes, 'binary')} this device can give a run.
           {plan.memory.note && <> {plan.memory.note}</>}
         </p>
       )}
