@@ -5,17 +5,8 @@ import { ProjectModelInfo } from './ProjectModelInfo';
 import { ProjectResumeBanner } from './ProjectResumeBanner';
 import { ProjectStorage } from './ProjectStorage';
 import { formatTime, projectActions, useProjects } from './ProjectsBarHooks';
+import { downloadBlob } from '../shared/download';
 import { useStudio } from '../shared/useStudio';
-
-/** Saves a Blob through the browser's download. */
-function download(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * The current project (its name, renamable), whether it is saved, the other projects, new / export /
@@ -59,7 +50,7 @@ export function ProjectsBar() {
         <button
           type="button"
           disabled={!ready || !available || busy !== null}
-          onClick={() => void projectActions().exportCurrent().then((file) => file && download(file.fileName, file.blob))}
+          onClick={() => void projectActions().exportCurrent().then((file) => file && downloadBlob(file.fileName, file.blob))}
         >
           Export project
         </button>
