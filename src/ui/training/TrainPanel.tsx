@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { BACKEND_ORDER } from '../../engine/backend';
 import type { BackendName } from '../../engine/backend';
 import { findBackboneEntry } from '../../engine/backbones';
 import type { BackboneEntry } from '../../engine/backbones';
@@ -12,7 +13,8 @@ import { RunPlanSummary } from './RunPlanSummary';
 import { SettingsForm } from './SettingsForm';
 import { studioActions, useStudio } from '../shared/useStudio';
 
-const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+/** Automatic choice, then every backend in the engine's order of preference. */
+const BACKEND_CHOICES: readonly ('auto' | BackendName)[] = ['auto', ...BACKEND_ORDER];
 
 /** The entry of `id`, or null when it is not known here (a model of the user's own from before a reload). */
 const entryOrNull = (id: string): BackboneEntry | null => findBackboneEntry(id) ?? null;
