@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { median, perSecond, timeRuns } from './timing';
 
 describe('median', () => {
@@ -11,22 +11,31 @@ describe('median', () => {
 });
 
 describe('timeRuns', () => {
-  it('runs the warm-ups untimed, then the timed runs', async () => {
-    let calls = 0;
-    const timed = await timeRuns(async () => {
-      calls++;
-    }, { warmups: 2, runs: 3 });
-    expect(calls).toBe(5);
-    expect(timed.runsMs).toHaveLength(3);
+  // A fake clock: each run "takes" the milliseconds it advances `performance.now()` by, so durations are exact.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['performance', 'setTimeout'] }));
+  afterEach(() => vi.useRealTimers());
+
+  /** A run that takes `durationsMs[i]` ms the i-th time it is called (warm-ups included). */
+  const taking = (durationsMs: readonly number[]) => {
+    let call = 0;
+    return async (): Promise<void> => {
+      vi.advanceTimersByTime(durationsMs[call++] ?? 0);
+    };
+  };
+
+  it('runs the warm-ups untimed, then the timed runs, and takes their median', async () => {
+    const timed = await timeRuns(taking([500, 400, 30, 10, 20]), { warmups: 2, runs: 3 });
+    expect(timed.runsMs).toEqual([30, 10, 20]);
     expect(timed.warmups).toBe(2);
-    expect(timed.medianMs).toBeGreaterThanOrEqual(0);
+    expect(timed.medianMs).toBe(20);
   });
 
   it('stops starting runs once the budget is spent, after at least one', async () => {
-    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-    const timed = await timeRuns(() => sleep(30), { warmups: 1, runs: 10, budgetMs: 40 });
-    expect(timed.runsMs.length).toBeGreaterThanOrEqual(1);
-    expect(timed.runsMs.length).toBeLessThan(10);
+    // Warm-up 30 ms, then runs of 30 ms: after the first timed run 60 ms have gone, past the 40 ms budget.
+    const timed = await timeRuns(taking(Array.from({ length: 11 }, () => 30)), { warmups: 1, runs: 10, budgetMs: 40 });
+    expect(timed.runsMs).toEqual([30]);
+    const never = await timeRuns(taking([100, 5, 5]), { warmups: 1, runs: 2, budgetMs: 1 });
+    expect(never.runsMs).toEqual([5]);
   });
 });
 
