@@ -13,6 +13,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { SHARED_DIR, datasetPath } from './support/paths';
+import { trainShort } from './support/predictTrain';
 
 test.use({ serviceWorkers: 'block' });
 
@@ -39,14 +40,8 @@ async function pickOnline(page: Page): Promise<void> {
 }
 
 /** A short run (2 epochs, no augmented views); returns the downloaded report. */
-async function trainShort(page: Page): Promise<ReportJson> {
-  await page.getByLabel('Epochs', { exact: true }).fill('2');
-  await page.getByText('Training options').click();
-  await page.getByLabel('Augmented views per image').fill('0');
-  await page.getByText('Training options').click();
-  await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('results')).toBeVisible({ timeout: 240_000 });
+async function trainAndReport(page: Page): Promise<ReportJson> {
+  await trainShort(page, 2);
   const downloadPromise = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download report' }).click();
   return JSON.parse(readFileSync(await (await downloadPromise).path(), 'utf8')) as ReportJson;
@@ -91,7 +86,7 @@ test('an online backbone is fetched only when picked, with its size and a progre
   const cached = await page.evaluate(async () => (await (await caches.open('studio-backbones')).keys()).map((r) => r.url));
   expect(cached.sort()).toEqual([`${HUB_URL}/group1-shard1of1?tfjs-format=file`, `${HUB_URL}/model.json?tfjs-format=file`]);
 
-  const first = await trainShort(page);
+  const first = await trainAndReport(page);
   // The training worker loaded it from Cache Storage: no request beyond the two of the download.
   expect(requested).toHaveLength(2);
   expect(first.backbone).toBe(ENTRY_ID);
@@ -103,7 +98,7 @@ test('an online backbone is fetched only when picked, with its size and a progre
   requested.length = 0;
   await pickOnline(page);
   await expect(page.getByTestId('online-ready')).toHaveText(`Loaded from this browser's cache (${SERVED_MB.toFixed(1)} MB): no download needed, and it works offline.`);
-  const second = await trainShort(page);
+  const second = await trainAndReport(page);
   expect(second.backbone).toBe(ENTRY_ID);
   expect(requested).toEqual([]);
   console.log(`online entry (served copy) on hymenoptera: val accuracy ${first.evaluation.accuracy.toFixed(4)}, then ${second.evaluation.accuracy.toFixed(4)} from the cache`);

@@ -12,12 +12,20 @@ export async function trainSmallHymenoptera(page: Page, backboneId = 'mobilenet_
   await page.getByLabel('Choose folder').setInputFiles(datasetPath('hymenoptera'));
   await expect(page.getByTestId('total-train')).toHaveText('245');
   await page.getByLabel('Backbone').selectOption(backboneId);
-  await page.getByLabel('Epochs', { exact: true }).fill('5');
+  await trainShort(page, 5);
+  await expect(page.getByTestId('predict-panel')).toBeVisible();
+}
+
+/**
+ * A short run of the dataset already chosen: `epochs` epochs, no augmented views. Waits for the image check
+ * to end, clicks Train and resolves when the results show.
+ */
+export async function trainShort(page: Page, epochs: number): Promise<void> {
+  await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
   await page.getByText('Training options').click();
   await page.getByLabel('Augmented views per image').fill('0');
   await page.getByText('Training options').click();
   await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('results')).toBeVisible({ timeout: 240_000 });
-  await expect(page.getByTestId('predict-panel')).toBeVisible();
 }

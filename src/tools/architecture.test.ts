@@ -20,41 +20,27 @@ async function ruleIds(relativePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
 }
 
-describe('layer rule (core <- data <- engine <- state <- ui)', () => {
-  it('refuses an upward import from a deep engine folder', async () => {
-    const ids = await ruleIds('src/engine/backbones/deep/deeper/planted.ts', "import { App } from '../../../../ui/App';\nexport const x = App;\n");
-    expect(ids).toContain('import-x/no-restricted-paths');
-  });
+/** Imports planted where they break a rule: the file they would sit in, what they import, and the rule. */
+const REFUSED: readonly { why: string; file: string; imports: string }[] = [
+  { why: 'an upward import from a deep engine folder', file: 'src/engine/backbones/deep/deeper/planted.ts', imports: "import { App } from '../../../../ui/App';" },
+  { why: 'data importing the engine from a deep folder', file: 'src/data/ingest/deep/planted.ts', imports: "import { BACKBONES } from '../../../engine/backbones';" },
+  { why: 'state importing the UI', file: 'src/state/run/planted.ts', imports: "import { App } from '../../ui/App';" },
+  { why: 'core importing a layer above it', file: 'src/core/planted.ts', imports: "import { readZip } from '../data/ingest';" },
+  { why: 'the UI reaching past a front door', file: 'src/ui/results/planted.ts', imports: "import { BACKBONES } from '../../engine/backbones/catalog';" },
+  { why: 'the engine reaching past a data front door', file: 'src/engine/features/planted.ts', imports: "import { readZip } from '../../data/ingest/zip';" },
+];
 
-  it('refuses an upward import from a deep data folder into the engine', async () => {
-    const ids = await ruleIds('src/data/ingest/deep/planted.ts', "import { BACKBONES } from '../../../engine/backbones';\nexport const x = BACKBONES;\n");
-    expect(ids).toContain('import-x/no-restricted-paths');
-  });
-
-  it('refuses state importing the UI, and core importing anything above it', async () => {
-    expect(await ruleIds('src/state/run/planted.ts', "import { App } from '../../ui/App';\nexport const x = App;\n")).toContain(
-      'import-x/no-restricted-paths',
-    );
-    expect(await ruleIds('src/core/planted.ts', "import { readZip } from '../data/ingest';\nexport const x = readZip;\n")).toContain(
-      'import-x/no-restricted-paths',
-    );
-  });
+describe('layer rule (core <- data <- engine <- state <- ui) and front doors, at any depth', () => {
+  for (const { why, file, imports } of REFUSED) {
+    it(`refuses ${why}`, async () => {
+      const name = /import \{ (\w+) \}/.exec(imports)?.[1] ?? '';
+      expect(await ruleIds(file, `${imports}\nexport const x = ${name};\n`)).toContain('import-x/no-restricted-paths');
+    });
+  }
 
   it('accepts a downward import through a front door', async () => {
     const ids = await ruleIds('src/ui/results/planted.ts', "import { BACKBONES } from '../../engine/backbones';\nexport const x = BACKBONES;\n");
     expect(ids).toEqual([]);
-  });
-});
-
-describe('front doors', () => {
-  it('refuses the UI reaching past a front door into a feature folder', async () => {
-    const ids = await ruleIds('src/ui/results/planted.ts', "import { BACKBONES } from '../../engine/backbones/catalog';\nexport const x = BACKBONES;\n");
-    expect(ids).toContain('import-x/no-restricted-paths');
-  });
-
-  it('refuses the engine reaching past a data front door', async () => {
-    const ids = await ruleIds('src/engine/features/planted.ts', "import { readZip } from '../../data/ingest/zip';\nexport const x = readZip;\n");
-    expect(ids).toContain('import-x/no-restricted-paths');
   });
 });
 
