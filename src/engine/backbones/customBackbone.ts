@@ -5,8 +5,9 @@
  * `customBackboneTopology.ts`, the loading of the files in `customBackboneFiles.ts`.
  */
 import { UserFacingError } from '../../core/errors';
-import { CUSTOM_ID_PREFIX, pixelAffine } from './catalog';
-import type { BackboneEntry, FeatureSource, InputScaling } from './catalog';
+import { CUSTOM_ID_PREFIX } from './catalog';
+import { pixelAffine } from './catalogTypes';
+import type { BackboneEntry, FeatureSource, InputScaling } from './catalogTypes';
 import { deriveCutPoints, featureCandidates, graphTopology, layersTopology, suggestFeatureNode } from './customBackboneTopology';
 import type { FeatureCandidate, ModelTopology } from './customBackboneTopology';
 

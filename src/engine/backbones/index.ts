@@ -1,7 +1,8 @@
 /** Front door of engine/backbones: the catalog, loading (built-in, online, your own) and the split for stage 2. */
 export { loadBackbone } from './backbones';
 export type { Backbone } from './backbones';
-export { ALL_BACKBONES, BACKBONES, CUSTOM_ID_PREFIX, INPUT_SCALINGS, ONLINE_BACKBONES, SCRATCH_BACKBONE, findBackboneEntry, getBackboneEntry, registerUserBackbone } from './catalog';
+export { ALL_BACKBONES, BACKBONES, CUSTOM_ID_PREFIX, INPUT_SCALINGS, ONLINE_BACKBONES, SCRATCH_BACKBONE } from './catalog';
+export { findBackboneEntry, getBackboneEntry, registerUserBackbone } from './registry';
 export type { BackboneEntry, InputScaling } from './catalog';
 export { buildCustomEntry, fineTuneFor, inspectModelJson, scalingPreview } from './customBackbone';
 export type { CustomBackbone, CustomModelOrigin, ModelInspection } from './customBackbone';

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError } from '../../core/errors';
-import type { BackboneEntry, BackboneSource } from './catalog';
+import type { BackboneEntry, BackboneSource } from './catalogTypes';
 import { FILES_URL_PREFIX, manifestSize } from './customBackbone';
 import type { ModelFile } from './customBackbone';
 import { filesIOHandler } from './customBackboneFiles';

@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core/rng';
-import type { Backbone, BackboneSplit } from './backbones';
-import type { BackboneEntry } from './catalog';
+import type { Backbone, BackboneSplit } from './backbone';
+import type { BackboneEntry } from './catalogTypes';
 
 /** Filters of the two conv layers. */
 const CONV_FILTERS = [16, 32] as const;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getBackboneEntry } from '../backbones/catalog';
+import { getBackboneEntry } from '../backbones/registry';
 import { loadClassifier, saveClassifier } from './classifierModel';
 import type { ClassifierModel } from './classifierModel';
 import { predictionsCsv } from '../evaluation/csv';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../core/errors';
 import { loadBackbone } from '../backbones/backbones';
 import type { Backbone, BackboneSplit } from '../backbones/backbones';
-import { getBackboneEntry } from '../backbones/catalog';
+import { getBackboneEntry } from '../backbones/registry';
 import type { BackboneSource } from '../backbones/catalog';
 import { resolveFineTuneBlocks } from './finetune';
 import { fileIOHandler } from '../testing/fileModelIO';

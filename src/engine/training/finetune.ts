@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserFacingError } from '../../core/errors';
-import type { Backbone } from '../backbones/backbones';
+import type { Backbone } from '../backbones/backbone';
 
 type Layer = tf.layers.Layer;
 
