@@ -4,6 +4,7 @@
  * trains like the built-in ones. Plain functions of parsed JSON (no tfjs here): the graph reading is in
  * `customBackboneTopology.ts`, the loading of the files in `customBackboneFiles.ts`.
  */
+import { isRecord } from '../../core/check';
 import { UserFacingError } from '../../core/errors';
 import { CUSTOM_ID_PREFIX } from './catalog';
 import { pixelAffine } from './catalogTypes';
@@ -49,9 +50,6 @@ export interface ModelInspection {
   readonly weightPaths: readonly string[];
   readonly topology: ModelTopology;
 }
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, int16: 2 };
 

@@ -6,9 +6,9 @@
  * in the page, a Worker or Node alike.
  */
 
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from '../../core/check';
+import { CONTAINERS, declaredInputShape, inboundNames, layerName, layersOf, modelConfigOf as configOfTopology } from './kerasTopology';
+import type { Json } from './kerasTopology';
 
 /** One node (GraphModel) or top-level layer (LayersModel) of a model, in topological order. */
 export interface TopologyNode {
@@ -52,7 +52,6 @@ const WEIGHTED_LAYERS = new Set([
   'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'Dense', 'BatchNormalization',
   'LayerNormalization', 'PReLU', 'Embedding',
 ]);
-const CONTAINERS = new Set(['Sequential', 'Model', 'Functional']);
 
 /** What a candidate feature node is, for the picker. */
 export type CandidateKind = 'global-pool' | 'pool' | 'flatten' | 'activation' | 'merge' | 'output';
@@ -143,53 +142,18 @@ function graphOutput(nodes: readonly TopologyNode[], signature: Json): string {
   return last.name;
 }
 
-/** `model.json`'s model config (a Keras H5 conversion nests it under `model_config`). */
-function modelConfigOf(modelJson: Json): Json {
-  const topology = isRecord(modelJson.modelTopology) ? modelJson.modelTopology : {};
-  return isRecord(topology.model_config) ? topology.model_config : topology;
-}
-
-/** The layers of a container's config (old Sequential configs are the bare list). */
-function layersOf(model: Json): Json[] {
-  const config = model.config;
-  const layers = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
-  return Array.isArray(layers) ? layers.filter(isRecord) : [];
-}
-
-const layerName = (layer: Json): string => String(layer.name ?? (isRecord(layer.config) ? layer.config.name : '') ?? '');
+/** `model.json`'s model config. */
+const modelConfigOf = (modelJson: Json): Json => configOfTopology(isRecord(modelJson.modelTopology) ? modelJson.modelTopology : {});
 
 /** `[batch, ...]` a layer declares for its input (or, for a nested model, its first layer does). */
 function declaredShape(layer: Json, depth = 0): (number | null)[] | null {
-  const config = isRecord(layer.config) ? layer.config : {};
-  const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
-  if (Array.isArray(shape)) return shape.map((d) => (typeof d === 'number' ? d : null));
+  const declared = declaredInputShape(layer);
+  if (declared) return declared;
   if (depth < 8 && CONTAINERS.has(String(layer.class_name))) {
     const first = layersOf(layer)[0];
     return first ? declaredShape(first, depth + 1) : null;
   }
   return null;
-}
-
-/**
- * The layer names a functional layer's first call reads: the old `[[[name, node, tensor, kwargs], ...]]`
- * form and Keras 3's `[{ args: [{ config: { keras_history: [name, node, tensor] } }] }]` alike.
- */
-function inboundNames(layer: Json): string[] {
-  const first: unknown = Array.isArray(layer.inbound_nodes) ? layer.inbound_nodes[0] : undefined;
-  const names: string[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 6) return;
-    if (Array.isArray(value)) {
-      if (typeof value[0] === 'string' && typeof value[1] === 'number') names.push(value[0]);
-      else value.forEach((v) => visit(v, depth + 1));
-    } else if (isRecord(value)) {
-      const history = isRecord(value.config) ? value.config.keras_history : undefined;
-      if (Array.isArray(history) && typeof history[0] === 'string') names.push(history[0]);
-      else Object.values(value).forEach((v) => visit(v, depth + 1));
-    }
-  };
-  visit(first, 0);
-  return [...new Set(names)];
 }
 
 /** A LayersModel's top-level layers (a Sequential as a chain after a synthetic input). */

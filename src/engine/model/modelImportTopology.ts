@@ -1,12 +1,13 @@
 /**
  * Reading a LayersModel's input shape and number of outputs from its JSON topology (`model.json`'s
  * `modelTopology`), without building it: Sequential and functional models (`Model`, `Functional`), nested
- * ones included, in the Keras/tfjs-layers serialisation that tfjs writes and Teachable Machine exports.
+ * ones included, in the Keras/tfjs-layers serialisation that tfjs writes and Teachable Machine exports
+ * (read with the backbones' topology reader, `kerasTopology.ts`).
  */
 
-type Json = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from '../../core/check';
+import { CONTAINERS, declaredInputShape, inboundNames, layerName, layersOf, modelConfigOf } from '../backbones/kerasTopology';
+import type { Json } from '../backbones/kerasTopology';
 
 /** Layers whose output has the shape of their input: the output size is that of the layer before. */
 const SHAPE_PRESERVING = new Set([
@@ -14,35 +15,6 @@ const SHAPE_PRESERVING = new Set([
   'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'BatchNormalization', 'LayerNormalization',
   'Rescaling',
 ]);
-const CONTAINERS = new Set(['Sequential', 'Model', 'Functional']);
-
-/** A Keras H5 conversion nests the model under `model_config`; tfjs reads either. */
-function modelConfigOf(topology: Json): Json {
-  return isRecord(topology.model_config) ? topology.model_config : topology;
-}
-
-/** The layers of a container's config (old Sequential configs are the bare list). */
-function layersOf(model: Json): Json[] {
-  const config = model.config;
-  const layers = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
-  return Array.isArray(layers) ? layers.filter(isRecord) : [];
-}
-
-/** `[batch, ...dims]` a layer declares for its input, when it declares one. */
-function declaredInputShape(layer: Json): (number | null)[] | null {
-  const config = layer.config;
-  if (!isRecord(config)) return null;
-  const shape = config.batch_input_shape ?? config.batchInputShape ?? config.batch_shape;
-  return Array.isArray(shape) ? (shape as (number | null)[]) : null;
-}
-
-/** The name of the layer feeding `layer`'s first input in a functional config, when there is one. */
-function firstInboundName(layer: Json): string | null {
-  const nodes = layer.inbound_nodes;
-  const first = Array.isArray(nodes) ? nodes[0] : undefined;
-  const tensor = Array.isArray(first) ? first[0] : undefined;
-  return Array.isArray(tensor) && typeof tensor[0] === 'string' ? tensor[0] : null;
-}
 
 /** Name of the layer at `[layerName, node, tensor]` (how `input_layers` / `output_layers` list them). */
 function endpointName(list: unknown): string | null {
@@ -51,7 +23,7 @@ function endpointName(list: unknown): string | null {
 }
 
 const layerNamed = (layers: readonly Json[], name: string | null): Json | undefined =>
-  name === null ? undefined : layers.find((l) => (l.name ?? (isRecord(l.config) ? l.config.name : undefined)) === name);
+  name === null ? undefined : layers.find((l) => layerName(l) === name);
 
 /** Input shape `[batch, ...]` of a layer or a container (recursing into a nested model), or null. */
 function inputShapeOf(layer: Json, depth = 0): (number | null)[] | null {
@@ -84,7 +56,7 @@ function outputUnitsOf(layer: Json, depth: number): number | null {
   if (!CONTAINERS.has(className)) return null;
   let current = layerNamed(layers, endpointName(config.output_layers));
   for (let steps = 0; current && SHAPE_PRESERVING.has(String(current.class_name)) && steps < layers.length; steps++) {
-    current = layerNamed(layers, firstInboundName(current));
+    current = layerNamed(layers, inboundNames(current)[0] ?? null);
   }
   return current ? outputUnitsOf(current, depth + 1) : null;
 }
