@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { BatchMetrics, EpochMetrics } from './events';
+import type { BatchMetrics, EpochMetrics } from './metrics';
 import { balancedClassWeights } from './classWeights';
 import { gaussianBlobs } from '../testing/blobs';
 import type { Blobs } from '../testing/blobs';

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core/rng';
 import { classCounts, resolveClassWeights } from './classWeights';
-import type { BatchMetrics, EpochMetrics, LoopCheckpoint } from './events';
+import type { LoopCheckpoint } from './checkpoint';
+import type { BatchMetrics, EpochMetrics } from './metrics';
 import { applyHead, createHead, headL2 } from './head';
 import type { TrainSettings } from './settings';
 import { tensorData, trainLoop } from './trainLoop';

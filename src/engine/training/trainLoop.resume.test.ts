@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng';
-import type { EpochMetrics, LoopCheckpoint } from './events';
+import type { LoopCheckpoint } from './checkpoint';
+import type { EpochMetrics } from './metrics';
 import { applyHead, createHead } from './head';
-import { gaussianBlobs } from '../testing/blobs';
+import { CLASSES, DIM, blobs } from '../testing/linearLoop';
 import { tensorData, trainLoop } from './trainLoop';
 import type { LoopSettings, TrainLoopResult } from './trainLoop';
 
@@ -11,11 +12,9 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const DIM = 4;
-const CLASSES = 3;
-const trainSet = gaussianBlobs({ perClass: 12, seed: 1, dim: DIM, classes: CLASSES });
+const trainSet = blobs(12, 1);
 // Shifted labels on a third of the validation points: the validation loss stops improving, so early stopping and the plateau schedule act.
-const valSet = gaussianBlobs({ perClass: 4, seed: 2, dim: DIM, classes: CLASSES, shift: 1 });
+const valSet = blobs(4, 2, 1);
 
 const BASE: LoopSettings = {
   epochs: 6, batchSize: 5, learningRate: 0.05, optimizer: 'adam', momentum: 0.9, schedule: 'constant',

@@ -2,14 +2,17 @@
  * The training loop shared by both stages (stage 1: a head on cached embeddings; stage 2: top backbone blocks
  * plus the head on cached activations). Seeded minibatch shuffles (`createRng`; model.fit shuffles with
  * Math.random), Adam or SGD with momentum, learning-rate schedules, label smoothing, class weights, early
- * stopping that restores the best epoch, pause, and cancellation by `AbortSignal`.
+ * stopping that restores the best epoch, pause, cancellation by `AbortSignal`, and checkpoints to resume
+ * from (saved and restored in `loopCheckpoint.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core/rng';
-import type { Rng } from '../../core/rng';
-import type { BatchMetrics, EpochMetrics, LoopCheckpoint, SavedTensor } from './events';
+import type { LoopCheckpoint } from './checkpoint';
+import { checkLoopArgs } from './loopArgs';
+import { checkpointOf, resumeLoop } from './loopCheckpoint';
+import type { BestSoFar, CheckpointedLoop, LoopClock } from './loopCheckpoint';
+import type { BatchMetrics, EpochMetrics } from './metrics';
 import { createLoopOptimizer, learningRateAt } from './optimizer';
-import type { LoopOptimizer } from './optimizer';
 import type { TrainSettings } from './settings';
 
 /** The settings the loop reads (stage 2 passes its own epochs and learningRate). */
@@ -121,24 +124,13 @@ export function tensorData(x: tf.Tensor): TrainData {
   };
 }
 
-/** The loop's working state. */
-interface Loop {
+/** The loop's working state (the parts a checkpoint holds are typed in `loopCheckpoint.ts`). */
+interface Loop extends CheckpointedLoop {
   readonly args: TrainLoopArgs;
-  readonly now: () => number;
-  readonly rng: Rng;
-  readonly optimizer: LoopOptimizer;
   readonly variables: tf.Variable[];
-  /** `variables` and `state`: what a saved copy holds. */
   readonly saved: tf.Variable[];
-  readonly best: {
-    epoch: number | null;
-    valLoss: number;
-    epochsSinceBest: number;
-    copies: tf.Tensor[];
-    /** True once a training step changed the variables after `copies` were taken. */
-    changed: boolean;
-  };
-  readonly clock: { startMs: number; pausedMs: number; lastYieldMs: number; lastBatchMs: number; samplesSeen: number };
+  readonly best: BestSoFar;
+  readonly clock: LoopClock;
 }
 
 type Sums = [tf.Scalar, tf.Scalar];
@@ -158,7 +150,7 @@ type Sums = [tf.Scalar, tf.Scalar];
  * Tensors: the optimizer, saved copies and all intermediates are disposed here; nothing else is created.
  */
 export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
-  checkArgs(args);
+  checkLoopArgs(args);
   const { settings, signal } = args;
   const loop = startLoop(args);
   const history: EpochMetrics[] = [];
@@ -182,7 +174,7 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
       learningRates.push(rate);
       offerBest(loop, metrics);
       args.onEpoch?.(metrics);
-      if (args.onCheckpoint) args.onCheckpoint(await checkpointOf(loop, history));
+      if (args.onCheckpoint) args.onCheckpoint(await checkpointOf(loop, history, elapsedMs(loop)));
       await yieldNow(loop);
       const last = k === settings.epochs - 1;
       if (signal?.aborted && !last) stopped = true;
@@ -218,73 +210,6 @@ function startLoop(args: TrainLoopArgs): Loop {
     },
     clock: { startMs, pausedMs: 0, lastYieldMs: startMs, lastBatchMs: startMs, samplesSeen: 0 },
   };
-}
-
-/** A copy of a tensor's values. */
-async function saveTensor(tensor: tf.Tensor, name: string): Promise<SavedTensor> {
-  const values = (await tensor.data()) as Float32Array | Int32Array;
-  // A copy of its own: `data()` may return a view into a larger buffer.
-  return { name, shape: [...tensor.shape], dtype: tensor.dtype === 'int32' ? 'int32' : 'float32', data: values.slice().buffer as ArrayBuffer };
-}
-
-const tensorOf = (saved: SavedTensor): tf.Tensor =>
-  tf.tensor(saved.dtype === 'int32' ? new Int32Array(saved.data) : new Float32Array(saved.data), [...saved.shape], saved.dtype);
-
-/** The loop's state after `history.length` completed epochs (see `TrainLoopArgs.onCheckpoint`). */
-async function checkpointOf(loop: Loop, history: readonly EpochMetrics[]): Promise<LoopCheckpoint> {
-  const named = await loop.optimizer.optimizer.getWeights();
-  try {
-    const { best } = loop;
-    return {
-      epochsDone: history.length,
-      history: [...history],
-      weights: await Promise.all(loop.saved.map((v, i) => saveTensor(v, v.name || `variable_${i}`))),
-      best: {
-        epoch: best.epoch, valLoss: best.valLoss, epochsSinceBest: best.epochsSinceBest, changed: best.changed,
-        weights: await Promise.all(best.copies.map((c, i) => saveTensor(c, loop.saved[i]?.name ?? `variable_${i}`))),
-      },
-      optimizer: await Promise.all(named.map((n) => saveTensor(n.tensor, n.name))),
-      elapsedMs: elapsedMs(loop),
-      samplesSeen: loop.clock.samplesSeen,
-    };
-  } finally {
-    // The step count is a new scalar; the rest are the optimizer's own variables.
-    named[0]?.tensor.dispose();
-  }
-}
-
-/** Puts the loop back at `checkpoint` (see `TrainLoopArgs.resume`); returns the number of epochs completed. */
-async function resumeLoop(loop: Loop, checkpoint: LoopCheckpoint, history: EpochMetrics[], learningRates: number[]): Promise<number> {
-  const { settings, train } = loop.args;
-  const fits = (saved: readonly SavedTensor[]): boolean =>
-    saved.length === loop.saved.length && saved.every((t, i) => t.shape.join(',') === (loop.saved[i] as tf.Variable).shape.join(','));
-  const done = checkpoint.epochsDone;
-  if (!fits(checkpoint.weights) || !fits(checkpoint.best.weights) || done !== checkpoint.history.length || done > settings.epochs) {
-    throw new Error('trainLoop: the checkpoint does not fit this model and settings');
-  }
-  tf.tidy(() => checkpoint.weights.forEach((t, i) => (loop.saved[i] as tf.Variable).assign(tensorOf(t))));
-  const { best } = loop;
-  tf.dispose(best.copies);
-  best.copies = checkpoint.best.weights.map(tensorOf);
-  Object.assign(best, { epoch: checkpoint.best.epoch, valLoss: checkpoint.best.valLoss, epochsSinceBest: checkpoint.best.epochsSinceBest, changed: checkpoint.best.changed });
-  if (checkpoint.optimizer.length > 0) {
-    const named = checkpoint.optimizer.map((t) => ({ name: t.name, tensor: tensorOf(t) }));
-    try {
-      await loop.optimizer.optimizer.setWeights(named);
-    } finally {
-      tf.dispose(named.map((n) => n.tensor));
-    }
-  }
-  // The completed epochs' seeded draws (shuffle, then one seed per batch), so the epochs left draw as they would have.
-  for (let k = 0; k < done; k++) {
-    loop.rng.shuffle(Array.from({ length: train.size }, (_, i) => i));
-    for (let start = 0; start < train.size; start += settings.batchSize) loop.rng.uint32();
-  }
-  history.push(...checkpoint.history);
-  learningRates.push(...checkpoint.history.map((m) => m.learningRate ?? settings.learningRate));
-  loop.clock.startMs = loop.now() - checkpoint.elapsedMs;
-  loop.clock.samplesSeen = checkpoint.samplesSeen;
-  return done;
 }
 
 /** Saves the variables when `metrics` is the best epoch so far (every epoch, without a validation set). */
@@ -468,35 +393,4 @@ function oneHot(labels: number[], numClasses: number): tf.Tensor2D {
 async function readScalars(sums: Sums): Promise<[number, number]> {
   const [a, b] = await Promise.all([sums[0].data(), sums[1].data()]);
   return [a[0] ?? NaN, b[0] ?? NaN];
-}
-
-function checkArgs(args: TrainLoopArgs): void {
-  const { train, val, numClasses, settings, classWeights } = args;
-  if (!(Number.isInteger(numClasses) && numClasses >= 2)) throw new Error(`trainLoop: numClasses must be >= 2, got ${numClasses}`);
-  checkLabels('yTrain', args.yTrain, train.size, numClasses);
-  checkLabels('yVal', args.yVal, val.size, numClasses);
-  if (train.size === 0) throw new Error('trainLoop: the training set is empty');
-  if (args.variables.length === 0) throw new Error('trainLoop: no variables to train');
-  if (classWeights !== null && (classWeights.length !== numClasses || !classWeights.every((w) => w >= 0 && Number.isFinite(w)))) {
-    throw new Error(`trainLoop: classWeights must be ${numClasses} finite numbers >= 0, got [${classWeights.join(', ')}]`);
-  }
-  const problems = [
-    Number.isInteger(settings.epochs) && settings.epochs >= 0 ? '' : `epochs ${settings.epochs}`,
-    Number.isInteger(settings.batchSize) && settings.batchSize >= 1 ? '' : `batchSize ${settings.batchSize}`,
-    settings.learningRate > 0 ? '' : `learningRate ${settings.learningRate}`,
-    settings.labelSmoothing >= 0 && settings.labelSmoothing < 1 ? '' : `labelSmoothing ${settings.labelSmoothing}`,
-    settings.momentum >= 0 && settings.momentum < 1 ? '' : `momentum ${settings.momentum}`,
-    Number.isInteger(settings.patience) && settings.patience >= 0 ? '' : `patience ${settings.patience}`,
-  ].filter((p) => p !== '');
-  if (problems.length > 0) throw new Error(`trainLoop: invalid settings: ${problems.join(', ')}`);
-}
-
-function checkLabels(name: string, labels: ArrayLike<number>, rows: number, numClasses: number): void {
-  if (labels.length !== rows) throw new Error(`trainLoop: ${name} has ${labels.length} labels for ${rows} rows`);
-  for (let i = 0; i < labels.length; i++) {
-    const y = labels[i] as number;
-    if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
-      throw new Error(`trainLoop: ${name}[${i}] = ${y} is not a class index in [0, ${numClasses})`);
-    }
-  }
 }
