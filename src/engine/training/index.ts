@@ -2,10 +2,14 @@
 export { resolveClassWeights } from './classWeights';
 export { startTrainingWorker } from './client';
 export type { TrainingHandle } from './client';
-export type { BatchMetrics, EpochMetrics, PackedCheckpoint, RunPlan, RunStage } from './events';
+export type { PackedCheckpoint } from './checkpoint';
+export type { RunStage } from './events';
+export type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 export { createHead } from './head';
 export type { TrainResponse } from './protocol';
-export { DEFAULT_SETTINGS } from './settings';
-export type { ClassWeighting, LearningRateSchedule, TrainSettings } from './settings';
+export { AUGMENT_FIELDS, DEFAULT_SETTINGS, NUMBER_SETTINGS, SETTING_CHOICES, settingField } from './settings';
+export type {
+  AugmentNumberKey, ClassWeighting, LearningRateSchedule, NumberFieldBounds, NumberSettingKey, NumberSettingSpec, OptimizerName, TrainSettings,
+} from './settings';
 export { fineTuneStage } from './stage2';
 export { trainHead } from './trainHead';

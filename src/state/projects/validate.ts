@@ -5,15 +5,13 @@
  */
 import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
 import type { Dataset, SplitName } from '../../core/types';
-import { PHOTO_FITS } from '../../data/images';
 import { BACKEND_ORDER } from '../../engine/backend';
 import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/backbones';
 import { CLASSIFIER_FORMAT } from '../../engine/model';
-import type { EpochMetrics } from '../../engine/training';
-import type { Evaluation, StudioReport } from '../../engine/evaluation';
+import { checkHistory, checkReport, checkSkipped } from '../../engine/evaluation';
 import type { RunSummary } from '../../engine/evaluation';
-import { DEFAULT_SETTINGS } from '../../engine/training';
-import type { TrainSettings } from '../../engine/training';
+import { DEFAULT_SETTINGS, NUMBER_SETTINGS, SETTING_CHOICES } from '../../engine/training';
+import type { NumberSettingSpec, TrainSettings } from '../../engine/training';
 import type { SavedRun } from '../studioStore';
 import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from '../../core/check';
 import type { Rec } from '../../core/check';
@@ -152,13 +150,6 @@ function checkDataset(value: unknown, where: string, fileCount: number): Dataset
   };
 }
 
-function checkSkipped(value: unknown, where: string): { file: string; reason: string }[] {
-  return array(value, where).map((s, i) => {
-    const skip = object(s, `${where}[${i}]`);
-    return { file: string(skip.file, `${where}[${i}].file`), reason: string(skip.reason, `${where}[${i}].reason`) };
-  });
-}
-
 function checkScan(value: unknown, where: string, fileCount: number): SavedScan {
   const s = object(value, where);
   const index = (v: unknown, at: string): number => integer(v, at, 0, fileCount - 1);
@@ -176,15 +167,19 @@ function checkScan(value: unknown, where: string, fileCount: number): SavedScan 
   };
 }
 
-/** Settings over the defaults: each saved one must have the default's type; unknown keys are dropped. */
+/**
+ * Settings over the defaults: each saved one must have the default's type, a choice listed in
+ * `SETTING_CHOICES`, a count within `NUMBER_SETTINGS[key].saved`; unknown keys are dropped.
+ */
 export function checkSettings(value: unknown, where: string): TrainSettings {
   const s = object(value, where);
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const numbers: Readonly<Record<string, NumberSettingSpec>> = NUMBER_SETTINGS;
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
     const saved = s[key];
     if (saved === undefined) continue;
-    if (key === 'fineTuneBlocks') out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, 1, 1000));
-    else if (key === 'inputSizePx') out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, 16, 4096));
+    const range = numbers[key]?.nullable ? numbers[key].saved : undefined;
+    if (range) out[key] = nullable(saved, (b) => integer(b, `${where}.${key}`, range.min, range.max));
     else if (key === 'augment') out[key] = { ...DEFAULT_SETTINGS.augment, ...sameTypes(object(saved, `${where}.augment`), DEFAULT_SETTINGS.augment, `${where}.augment`) };
     else if (typeof saved !== typeof fallback || (typeof saved === 'number' && !Number.isFinite(saved))) throw new ShapeError(`${where}.${key}`, `is not a ${typeof fallback}`);
     else out[key] = saved;
@@ -192,12 +187,9 @@ export function checkSettings(value: unknown, where: string): TrainSettings {
   const settings = out as unknown as TrainSettings;
   // A model of the user's own is kept by id; its files are not part of the project, so it is chosen again.
   if (!settings.backboneId.startsWith(CUSTOM_ID_PREFIX)) oneOf(settings.backboneId, ALL_BACKBONES.map((b) => b.id), `${where}.backboneId`);
-  oneOf(settings.optimizer, ['adam', 'sgd'] as const, `${where}.optimizer`);
-  oneOf(settings.schedule, ['constant', 'plateau', 'cosine'] as const, `${where}.schedule`);
-  oneOf(settings.classWeighting, ['auto', 'balanced', 'none'] as const, `${where}.classWeighting`);
-  oneOf(settings.photoFit, PHOTO_FITS, `${where}.photoFit`);
-  for (const key of ['epochs', 'batchSize', 'embedBatchSize', 'augmentViews', 'patience', 'fineTuneEpochs', 'hiddenUnits'] as const) {
-    integer(settings[key], `${where}.${key}`, 0, 100_000);
+  for (const [key, choices] of Object.entries(SETTING_CHOICES)) oneOf(out[key], choices, `${where}.${key}`);
+  for (const [key, spec] of Object.entries(numbers)) {
+    if (spec.saved && !spec.nullable) integer(out[key], `${where}.${key}`, spec.saved.min, spec.saved.max);
   }
   return settings;
 }
@@ -210,66 +202,6 @@ function sameTypes(saved: Rec, defaults: object, where: string): Rec {
     out[key] = saved[key];
   }
   return out;
-}
-
-function checkHistory(value: unknown, where: string): EpochMetrics[] {
-  return array(value, where).map((m, i) => {
-    const e = object(m, `${where}[${i}]`);
-    integer(e.epoch, `${where}[${i}].epoch`, 1);
-    // JSON writes NaN (no validation set) as null: read it back as NaN.
-    const numbers = Object.fromEntries(
-      ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'elapsedMs'].map((key) => [key, number(e[key], `${where}[${i}].${key}`, { allowNonFinite: true })]),
-    );
-    return { ...e, ...numbers } as unknown as EpochMetrics;
-  });
-}
-
-function checkEvaluation(value: unknown, where: string, classCount: number): Evaluation {
-  const e = object(value, where);
-  oneOf(e.split, SPLITS, `${where}.split`);
-  number(e.accuracy, `${where}.accuracy`);
-  const matrix = array(e.confusionMatrix, `${where}.confusionMatrix`);
-  if (matrix.length !== classCount) throw new ShapeError(`${where}.confusionMatrix`, `has ${matrix.length} rows for ${classCount} classes`);
-  matrix.forEach((row, t) => {
-    const cells = array(row, `${where}.confusionMatrix[${t}]`);
-    if (cells.length !== classCount) throw new ShapeError(`${where}.confusionMatrix[${t}]`, `has ${cells.length} cells for ${classCount} classes`);
-    cells.forEach((c, p) => integer(c, `${where}.confusionMatrix[${t}][${p}]`));
-  });
-  array(e.perClass, `${where}.perClass`).forEach((c, i) => string(object(c, `${where}.perClass[${i}]`).class, `${where}.perClass[${i}].class`));
-  object(e.macroAvg, `${where}.macroAvg`);
-  object(e.weightedAvg, `${where}.weightedAvg`);
-  return e as unknown as Evaluation;
-}
-
-/** A `report.json` as the results views read it. */
-export function checkReport(value: unknown, where: string): StudioReport {
-  const r = object(value, where);
-  if (r.version !== 1) throw new ShapeError(`${where}.version`, 'is not 1');
-  string(r.backbone, `${where}.backbone`);
-  string(r.backend, `${where}.backend`);
-  const classes = strings(r.classes, `${where}.classes`);
-  checkEvaluation(r.evaluation, `${where}.evaluation`, classes.length);
-  array(r.evaluations, `${where}.evaluations`).forEach((e, i) => checkEvaluation(e, `${where}.evaluations[${i}]`, classes.length));
-  checkHistory(r.history, `${where}.history`);
-  checkSkipped(r.skipped, `${where}.skipped`);
-  array(r.predictions, `${where}.predictions`).forEach((p, i) => {
-    const at = `${where}.predictions[${i}]`;
-    const pr = object(p, at);
-    string(pr.file, `${at}.file`);
-    oneOf(pr.split, SPLITS, `${at}.split`);
-    string(pr.trueClass, `${at}.trueClass`);
-    string(pr.predictedClass, `${at}.predictedClass`);
-    number(pr.confidence, `${at}.confidence`);
-  });
-  const timings = object(r.timings, `${where}.timings`);
-  for (const key of ['ingestMs', 'embedMs', 'trainMs', 'totalMs']) number(timings[key], `${where}.timings.${key}`);
-  number(r.embedImagesPerSecond, `${where}.embedImagesPerSecond`);
-  object(r.mistakes, `${where}.mistakes`);
-  object(r.settings, `${where}.settings`);
-  object(r.plan, `${where}.plan`);
-  array(r.stages, `${where}.stages`);
-  object(r.counts, `${where}.counts`);
-  return r as unknown as StudioReport;
 }
 
 function checkRun(value: unknown, where: string): SavedRun {
