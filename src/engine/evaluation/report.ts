@@ -1,6 +1,11 @@
+/**
+ * The shapes of a run's held-out evaluation and of its `report.json`: plain types, checked where they are
+ * read back by `reportCheck.ts`. The training metrics and plan the report carries come from
+ * `training/metrics.ts`, which imports nothing back.
+ */
 import type { SkippedFile, SplitCounts, SplitName } from '../../core/types';
-import type { BackboneInfo } from '../backbones/catalog';
-import type { EpochMetrics, RunPlan } from '../training/events';
+import type { BackboneInfo } from '../backbones/backboneInfo';
+import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */

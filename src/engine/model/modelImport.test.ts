@@ -174,6 +174,14 @@ describe('importModel', () => {
     expect(imported.report).toBeNull();
     expect(imported.warnings).toEqual(['report.json is not a studio report (format version 1); it was left out']);
   });
+
+  it('leaves out a report.json that the results views could not show, naming the bad field', () => {
+    const broken = { ...JSON.parse(JSON.stringify(report)), evaluation: { ...report.evaluation, accuracy: 'high' } };
+    const files = [...exportFiles(model, { dtype: 'float32', name: 'x' }), { path: 'report.json', bytes: encode(JSON.stringify(broken)) }];
+    const imported = importModel(files);
+    expect(imported.report).toBeNull();
+    expect(imported.warnings).toEqual(['report.json is not a studio report (format version 1): report.evaluation.accuracy is not a number; it was left out']);
+  });
 });
 
 describe('topology shapes', () => {

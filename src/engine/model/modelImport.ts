@@ -7,6 +7,7 @@
  * model without loading TensorFlow.js.
  */
 import { unzipSync } from 'fflate';
+import { ShapeError, isRecord } from '../../core/check';
 import { UserFacingError, errorMessage } from '../../core/errors';
 import { zipEntryPath } from '../../data/ingest';
 import type { CLASSIFIER_FORMAT, ClassifierModel, TM_INPUT_DIVISOR } from './classifierModel';
@@ -14,6 +15,7 @@ import { EXPORT_FILES, INPUT_SCALING, STUDIO_METADATA_KEY } from './modelExport'
 import { quantizeWeights, specByteLength } from './modelExportWeights';
 import type { WeightSpec } from './modelExportWeights';
 import type { StudioReport } from '../evaluation/report';
+import { checkReport } from '../evaluation/reportCheck';
 import { topologyInputShape, topologyOutputUnits } from './modelImportTopology';
 
 /** The format tag of `ClassifierModel` (kept literal here: importing the constant would pull tfjs into the page). */
@@ -99,8 +101,6 @@ function parseJson(file: ModelFile): unknown {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Checks one weights-manifest entry's shape (name, shape, dtype, quantization) and returns it typed. */
 function checkSpec(value: unknown, where: string): WeightSpec {
   if (!isRecord(value) || typeof value.name !== 'string' || !Array.isArray(value.shape) || !value.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
@@ -174,17 +174,26 @@ function readMetadata(file: ModelFile | undefined, modelJsonPath: string): { lab
   return { labels: labels as string[], imageSize: (size as number | undefined) ?? null, modelName: typeof json.modelName === 'string' ? json.modelName : null, studio };
 }
 
-/** The report beside the model, when there is one that reads as a studio report; else null and why. */
+/**
+ * The report beside the model, when there is one that passes `checkReport`; else null and why (an
+ * unreadable report never stops the import).
+ */
 function readReport(file: ModelFile | undefined): { report: StudioReport | null; warning: string | null } {
   if (!file) return { report: null, warning: null };
+  let json: unknown;
   try {
-    const json: unknown = JSON.parse(decoder.decode(file.bytes));
-    if (isRecord(json) && json.version === 1 && Array.isArray(json.classes) && Array.isArray(json.predictions) && isRecord(json.evaluation)) {
-      return { report: json as unknown as StudioReport, warning: null };
-    }
-    return { report: null, warning: `${file.path} is not a studio report (format version 1); it was left out` };
+    json = JSON.parse(decoder.decode(file.bytes));
   } catch (error) {
     return { report: null, warning: `${file.path} could not be read (${errorMessage(error)}); it was left out` };
+  }
+  try {
+    return { report: checkReport(json, 'report'), warning: null };
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    // Not a report of this format at all, or one whose fields the results views could not show.
+    const notAReport = error.where === 'report' || error.where === 'report.version';
+    const why = notAReport ? '' : `: ${error.message}`;
+    return { report: null, warning: `${file.path} is not a studio report (format version 1)${why}; it was left out` };
   }
 }
 

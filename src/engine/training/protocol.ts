@@ -5,7 +5,8 @@
 import type { Dataset } from '../../core/types';
 import type { BackendName } from '../backend/backend';
 import type { CustomBackbone } from '../backbones/customBackbone';
-import type { PackedCheckpoint, TrainEvent } from './events';
+import type { PackedCheckpoint } from './checkpoint';
+import type { TrainEvent } from './events';
 import type { TrainSettings } from './settings';
 
 export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;

@@ -12,7 +12,7 @@ import { initBackend, prepareFineTuneBackend } from '../backend/backend';
 import { loadBackbone } from '../backbones/backbones';
 import { backboneIOHandler } from '../backbones/onlineBackbones';
 import { createPauseGate } from './pauseGate';
-import { packCheckpoint, unpackCheckpoint } from './events';
+import { packCheckpoint, unpackCheckpoint } from './checkpoint';
 import type { TrainEvent } from './events';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { runTraining } from './run';
