@@ -1,13 +1,14 @@
 /**
  * Node-only test fixtures for the export and import tests: a classifier really trained on hymenoptera photos
  * (MobileNet v1 0.25 on WASM, as `run.test.ts` trains), the photos as pixels, and a tfjs `IOHandler` that
- * reads a model from a list of files (a zip's entries). Never imported by app code (it uses `node:fs`).
+ * reads a model from a list of files (a zip's entries); also the photos and backbones of the whole-run tests.
+ * Never imported by app code (it uses `node:fs`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
-import type { Dataset, DatasetItem } from '../../core/types';
+import type { Dataset, DatasetItem, SplitName } from '../../core/types';
 import { loadBackbone } from '../backbones/backbones';
 import type { BackboneSource } from '../backbones/catalog';
 import { classifyPixels } from '../model/classifierModel';
@@ -38,6 +39,11 @@ export function photos(split: 'train' | 'val', perClass = Infinity, start = 0): 
       .slice(start, start + perClass)
       .map((f) => ({ path: `${split}/${name}/${f}`, classIndex })),
   );
+}
+
+/** `list` as dataset items of `split`, numbered from `offset` in list order. */
+export function datasetItems(list: readonly Photo[], split: SplitName, offset: number): DatasetItem[] {
+  return list.map((p, i) => ({ fileIndex: offset + i, path: p.path, classIndex: p.classIndex, split }));
 }
 
 const decoded = new Map<string, Uint8Array>();
@@ -76,9 +82,7 @@ export const loadLocalBackbone = (entry: Parameters<typeof loadBackbone>[0]) => 
  * event's fused model and the report.
  */
 export async function trainClassifier(trainPerClass: number, valPerClass: number, epochs = 8, backboneId = 'mobilenet_v1_0.25_224'): Promise<{ model: ClassifierModel; report: StudioReport }> {
-  const toItems = (list: Photo[], split: 'train' | 'val', offset: number): DatasetItem[] =>
-    list.map((p, i) => ({ fileIndex: offset + i, path: p.path, classIndex: p.classIndex, split }));
-  const items = [...toItems(photos('train', trainPerClass), 'train', 0), ...toItems(photos('val', valPerClass), 'val', 10_000)];
+  const items = [...datasetItems(photos('train', trainPerClass), 'train', 0), ...datasetItems(photos('val', valPerClass), 'val', 10_000)];
   const dataset: Dataset = { name: 'hymenoptera', layout: 'split-folders', classes: [...CLASSES], items, skipped: [] };
   const settings = { ...DEFAULT_SETTINGS, backboneId, epochs, batchSize: 8, embedBatchSize: 16, augmentViews: 0, earlyStopping: false };
   let model: ClassifierModel | null = null;

@@ -1,12 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPauseGate } from './pauseGate';
 
+// A fake clock: `settled` runs every pending timer and promise callback without waiting on the wall clock.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Whether `p` has resolved once everything already scheduled has run. */
 const settled = async (p: Promise<void>): Promise<boolean> => {
   let done = false;
   void p.then(() => {
     done = true;
   });
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await vi.runAllTimersAsync();
   return done;
 };
 

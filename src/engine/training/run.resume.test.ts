@@ -1,52 +1,27 @@
-import { readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Dataset, DatasetItem } from '../../core/types';
-import { loadBackbone } from '../backbones/backbones';
-import type { BackboneSource } from '../backbones/catalog';
-import type { EpochMetrics, RunCheckpoint, TrainEvent } from './events';
+import type { RunCheckpoint } from './checkpoint';
+import type { TrainEvent } from './events';
+import type { EpochMetrics } from './metrics';
 import type { StudioReport } from '../evaluation/report';
 import { runTraining } from './run';
 import type { RunDeps, RunRequest } from './run';
 import { DEFAULT_SETTINGS } from './settings';
-import { fileIOHandler } from '../testing/fileModelIO';
-import { readPhoto } from '../testing/trainedClassifier';
+import { MINI_DATASET as dataset, readJpeg } from '../testing/runFixture';
+import { loadLocalBackbone } from '../testing/trainedClassifier';
 import { registerWasmGradientKernels } from '../backend/wasmGradients';
 
-const SHARED = path.resolve(import.meta.dirname, '../../../../shared');
-const HYMENOPTERA = path.join(SHARED, 'datasets', 'hymenoptera');
 const settings = {
   ...DEFAULT_SETTINGS, backboneId: 'mobilenet_v1_0.25_224', epochs: 6, batchSize: 4, embedBatchSize: 8, augmentViews: 0,
   earlyStopping: true, patience: 4, schedule: 'plateau' as const,
-};
-
-function pickItems(split: 'train' | 'val', n: number, start: number): DatasetItem[] {
-  return ['ants', 'bees'].flatMap((name, classIndex) =>
-    readdirSync(path.join(HYMENOPTERA, split, name)).filter((f) => f.endsWith('.jpg')).sort().slice(0, n)
-      .map((f, i) => ({ fileIndex: start + classIndex * n + i, path: `${split}/${name}/${f}`, classIndex, split })),
-  );
-}
-
-const dataset: Dataset = {
-  name: 'hymenoptera-mini', layout: 'split-folders', classes: ['ants', 'bees'], items: [...pickItems('train', 8, 0), ...pickItems('val', 4, 100)], skipped: [],
-};
-
-/** The centre square of a photo resized to `sizePx` (bilinear), as RGB bytes (the shared test reader). */
-const readJpeg = (item: DatasetItem, sizePx: number): Promise<Uint8Array> => Promise.resolve(readPhoto(item.path, sizePx));
-
-const localOnly = (source: BackboneSource): tf.io.IOHandler => {
-  const match = /^\/models\/([^/]+)\/model\.json$/.exec(source.url);
-  if (match?.[1]) return fileIOHandler(path.join(SHARED, 'models', match[1], 'model.json'));
-  return { load: () => Promise.reject(new Error('offline')) };
 };
 
 async function run(request: Partial<RunRequest>, overrides: Partial<RunDeps> = {}): Promise<{ events: TrainEvent[]; report: StudioReport | null }> {
   const events: TrainEvent[] = [];
   const report = await runTraining(
     { dataset, settings, backend: 'wasm', ingestMs: 0, ...request },
-    { loadBackbone: (entry) => loadBackbone(entry, { ioHandlerFor: localOnly }), readImage: readJpeg, onEvent: (e) => events.push(e), ...overrides },
+    { loadBackbone: loadLocalBackbone, readImage: readJpeg, onEvent: (e) => events.push(e), ...overrides },
   );
   return { events, report };
 }
