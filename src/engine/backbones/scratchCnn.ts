@@ -10,6 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../../core/rng';
 import type { Backbone, BackboneSplit } from './backbone';
 import type { BackboneEntry } from './catalogTypes';
+import { checkPixels } from './pixels';
+import { createSplitSlot } from './splitSlot';
+import type { SplitBody } from './splitSlot';
 
 /** Filters of the two conv layers. */
 const CONV_FILTERS = [16, 32] as const;
@@ -62,7 +65,7 @@ export function createScratchBackbone(entry: BackboneEntry, seed: number): Backb
   const model = createScratchCnn(size, entry.featureSize, seed);
   const setTrainable = (trainable: boolean): void => model.layers.forEach((layer) => (layer.trainable = trainable));
   setTrainable(false);
-  let active: BackboneSplit | null = null;
+  const slot = createSplitSlot(entry.id, model, false);
   const features = (x: tf.Tensor4D, training: boolean): tf.Tensor2D => model.apply(x, { training }) as tf.Tensor2D;
   return {
     entry,
@@ -70,54 +73,38 @@ export function createScratchBackbone(entry: BackboneEntry, seed: number): Backb
     featureSize: entry.featureSize,
     fineTuneBlocks: 1,
     classifierBase: { model, scaling: 'zeroToOne' },
-    embed: (pixels) => tf.tidy(() => features(scaleChecked(pixels, size, 'embed'), false)),
+    embed: (pixels) => tf.tidy(() => features(scaleChecked(entry, pixels, 'embed'), false)),
     split(blocks: number): BackboneSplit {
       if (blocks !== 1) throw new Error(`split: the from-scratch CNN has one block (the whole network), got ${blocks}`);
-      if (active) throw new Error(`split: dispose the current split of "${entry.id}" first`);
-      setTrainable(true);
-      let disposed = false;
-      const assertLive = (): void => {
-        if (disposed) throw new Error(`this split of "${entry.id}" has been disposed`);
-      };
-      const split: BackboneSplit = {
-        blocks: 1,
-        cutName: entry.fineTune?.cutPoints[0] ?? 'pixels',
-        activationShape: [size, size, 3],
-        embedWithActivations(pixels) {
-          assertLive();
-          return tf.tidy(() => {
-            const activations = scaleChecked(pixels, size, 'embedWithActivations');
-            return { activations, features: features(activations, false) };
-          });
-        },
-        top(activations, training) {
-          assertLive();
-          return features(activations, training);
-        },
-        variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
-        frozenWeights: [],
-        dispose() {
-          if (disposed) return;
-          disposed = true;
-          setTrainable(false);
-          active = null;
-        },
-      };
-      active = split;
-      return split;
+      return slot.open((assertLive) => {
+        setTrainable(true);
+        const body: SplitBody = {
+          blocks: 1,
+          cutName: entry.fineTune?.cutPoints[0] ?? 'pixels',
+          activationShape: [size, size, 3],
+          embedWithActivations(pixels) {
+            assertLive();
+            return tf.tidy(() => {
+              const activations = scaleChecked(entry, pixels, 'embedWithActivations');
+              return { activations, features: features(activations, false) };
+            });
+          },
+          top(activations, training) {
+            assertLive();
+            return features(activations, training);
+          },
+          variables: model.trainableWeights.map((w) => w.read() as tf.Variable),
+          frozenWeights: [],
+        };
+        return { body, release: () => setTrainable(false) };
+      });
     },
-    dispose() {
-      active?.dispose();
-      model.dispose();
-    },
+    dispose: () => slot.dispose(),
   };
 }
 
 /** pixels [n, S, S, 3] in [0, 255] -> float32 x / 255 in [0, 1]; throws on another shape. Call inside tidy. */
-function scaleChecked(pixels: tf.Tensor4D, size: number, caller: string): tf.Tensor4D {
-  const [, h, w, c] = pixels.shape;
-  if (pixels.rank !== 4 || h !== size || w !== size || c !== 3) {
-    throw new Error(`${caller} expects [n, ${size}, ${size}, 3] pixels, got [${pixels.shape.join(', ')}]`);
-  }
+function scaleChecked(entry: BackboneEntry, pixels: tf.Tensor4D, caller: string): tf.Tensor4D {
+  checkPixels(entry, pixels, caller);
   return tf.div(tf.cast(pixels, 'float32'), 255);
 }
