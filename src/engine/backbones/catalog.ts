@@ -147,6 +147,35 @@ export const SCRATCH_BACKBONE: BackboneEntry = {
 
 const MB = 1024 * 1024;
 
+/** What differs between two online entries; the rest is the same for every TF Hub feature-vector module. */
+interface OnlineSpec {
+  readonly id: string;
+  /** The network's name; the label adds "(online, about N MB)". */
+  readonly name: string;
+  readonly description: string;
+  readonly featureSize: number;
+  /** The module's tfhub.dev address. */
+  readonly url: string;
+  /** The approximate download in MiB (see `ONLINE_BACKBONES`). */
+  readonly approxMB: number;
+}
+
+/** An online entry: 224 px, [0, 1] input, one TF Hub graph source whose output is the feature vector, head-only. */
+function onlineEntry(spec: OnlineSpec): BackboneEntry {
+  return {
+    id: spec.id,
+    kind: 'pretrained',
+    label: `${spec.name} (online, about ${spec.approxMB} MB)`,
+    description: spec.description,
+    inputSizePx: 224,
+    inputScaling: 'zeroToOne',
+    featureSize: spec.featureSize,
+    sources: [{ url: spec.url, fromTFHub: true, feature: { format: 'graph' } }],
+    fineTune: null,
+    online: { approxBytes: spec.approxMB * MB },
+  };
+}
+
 /**
  * The online catalog: larger public models that cannot ship here, as TF Hub publishes them for TensorFlow.js
  * (tfhub.dev redirects to Kaggle, which serves the files from storage.googleapis.com; the page's CSP allows
@@ -157,65 +186,36 @@ const MB = 1024 * 1024;
  * Their node names are not known before download, so they train head-only.
  */
 export const ONLINE_BACKBONES: readonly BackboneEntry[] = [
-  {
+  onlineEntry({
     id: 'online_mobilenet_v3_large_100_224',
-    kind: 'pretrained',
-    label: 'MobileNetV3 Large 1.0 (online, about 17 MB)',
+    name: 'MobileNetV3 Large 1.0',
     description: 'TF Hub feature vector, 75.2% ImageNet top-1; 1280-d features; kept in this browser after the first download.',
-    inputSizePx: 224,
-    inputScaling: 'zeroToOne',
     featureSize: 1280,
-    sources: [
-      {
-        url: 'https://tfhub.dev/google/tfjs-model/imagenet/mobilenet_v3_large_100_224/feature_vector/5/default/1',
-        fromTFHub: true,
-        feature: { format: 'graph' },
-      },
-    ],
-    fineTune: null,
-    online: { approxBytes: 17 * MB },
-  },
-  {
+    url: 'https://tfhub.dev/google/tfjs-model/imagenet/mobilenet_v3_large_100_224/feature_vector/5/default/1',
+    approxMB: 17,
+  }),
+  onlineEntry({
     id: 'online_efficientnet_b0',
-    kind: 'pretrained',
-    label: 'EfficientNet-B0 (online, about 16 MB)',
+    name: 'EfficientNet-B0',
     description: 'TF Hub feature vector, 77% ImageNet top-1; 1280-d features; kept in this browser after the first download.',
-    inputSizePx: 224,
-    inputScaling: 'zeroToOne',
     featureSize: 1280,
-    sources: [
-      {
-        url: 'https://tfhub.dev/tensorflow/tfjs-model/efficientnet/b0/feature-vector/1/default/1',
-        fromTFHub: true,
-        feature: { format: 'graph' },
-      },
-    ],
-    fineTune: null,
-    online: { approxBytes: 16 * MB },
-  },
-  {
+    url: 'https://tfhub.dev/tensorflow/tfjs-model/efficientnet/b0/feature-vector/1/default/1',
+    approxMB: 16,
+  }),
+  onlineEntry({
     id: 'online_resnet_v2_50',
-    kind: 'pretrained',
-    label: 'ResNet V2 50 (online, about 94 MB)',
+    name: 'ResNet V2 50',
     description: 'TF Hub feature vector, 75.6% ImageNet top-1; 2048-d features; a large download, kept in this browser after the first.',
-    inputSizePx: 224,
-    inputScaling: 'zeroToOne',
     featureSize: 2048,
-    sources: [
-      {
-        url: 'https://tfhub.dev/google/tfjs-model/imagenet/resnet_v2_50/feature_vector/3/default/1',
-        fromTFHub: true,
-        feature: { format: 'graph' },
-      },
-    ],
-    fineTune: null,
-    online: { approxBytes: 94 * MB },
-  },
+    url: 'https://tfhub.dev/google/tfjs-model/imagenet/resnet_v2_50/feature_vector/3/default/1',
+    approxMB: 94,
+  }),
 ];
 
 /** Every catalog backbone a run can use: the local pretrained ones, the online ones, then the from-scratch baseline. */
 export const ALL_BACKBONES: readonly BackboneEntry[] = [...BACKBONES, ...ONLINE_BACKBONES, SCRATCH_BACKBONE];
 
+/** The id of the default backbone, the first catalog entry (the default settings name the same one). */
 export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_1.0_224';
 
 /** Prefix of every `custom` entry's id, so it can never collide with a catalog id. */
