@@ -70,7 +70,67 @@ export type DatasetNoteCode =
   /** Near-identical images (perceptual hash) in two splits. */
   | 'near-duplicate-across-splits'
   /** A label file found beside folder labels and not used. */
-  | 'label-file-unused';
+  | 'label-file-unused'
+  /** A label file that is no labelling: a submission template, or one value for every row. */
+  | 'label-file-template'
+  /** Reading warning: class names look like split names (`trainimages`, `test_set`). */
+  | 'classes-look-like-splits'
+  /** Reading warning: the classes hold the same sub-folders (they may be splits holding classes). */
+  | 'subfolders-repeat'
+  /** Reading warning: a label file that could label the images differently sits unused beside them. */
+  | 'label-file-ignored'
+  /** Reading warning: one class holds images from two folders that look like splits. */
+  | 'class-spans-splits'
+  /** Images no label names: kept aside for Classify new images, not trained on. */
+  | 'unlabelled-images'
+  /** How the folders were read when the structure, not only the names, decided (info). */
+  | 'reading-chosen';
+
+/**
+ * The note codes that say the folder may have been read wrongly: shown prominently before Train and written
+ * to `report.json` as `readingWarnings`.
+ */
+export const READING_WARNING_CODES: ReadonlySet<DatasetNoteCode> = new Set<DatasetNoteCode>([
+  'classes-look-like-splits',
+  'subfolders-repeat',
+  'label-file-ignored',
+  'class-spans-splits',
+]);
+
+/** The notes of a dataset that say it may have been read wrongly, in note order. */
+export function readingWarnings(dataset: Pick<Dataset, 'notes'>): DatasetNote[] {
+  return (dataset.notes ?? []).filter((note) => READING_WARNING_CODES.has(note.code));
+}
+
+/** Another way to read the same files, offered as one click: the options that give it, and what it means. */
+export interface ReadingAlternative {
+  readonly layout: DatasetLayout;
+  /** The label file for a `csv` or `list` reading (its path as listed). */
+  readonly labelFile?: string;
+  /** What the reading means, for a button: "Read the top folders as classes". */
+  readonly title: string;
+}
+
+/** How the files were read, beyond the layout: what was looked through, what the folders mean, what else fits. */
+export interface DatasetReading {
+  /** Folders every image lies in that were looked through (`dataset`, `archive/data`), below the chosen one. */
+  readonly wrapper?: string;
+  /** Split folders and the split each one gave (`training_set` -> train), for split layouts. */
+  readonly splitFolders?: Readonly<Record<string, SplitName>>;
+  /** Class folders hold split folders (`cats/train/`, `cats/test/`): the split came from those. */
+  readonly splitsBelowClasses?: boolean;
+  /** Whether names (`train`, `test_set`) or the structure alone (the same sub-folders) decided the splits. */
+  readonly splitsBy?: 'names' | 'structure';
+  /** The other plausible readings, best first. */
+  readonly alternatives: readonly ReadingAlternative[];
+}
+
+/** An image the files gave no label (in no row of the label file): kept aside, not trained on. */
+export interface UnlabelledImage {
+  readonly fileIndex: number;
+  /** Path relative to the chosen folder, as in `DatasetItem.path`. */
+  readonly path: string;
+}
 
 /** How a CSV or list file labelled the images (absent for folder layouts). */
 export interface LabelSourceInfo {
@@ -99,6 +159,10 @@ export interface Dataset {
   readonly notes?: readonly DatasetNote[];
   /** Present for the `csv` and `list` layouts. */
   readonly labelSource?: LabelSourceInfo;
+  /** How the files were read and what else would fit; absent in datasets saved before it existed. */
+  readonly reading?: DatasetReading;
+  /** Images with no label (label layouts): listed for Classify new images, never trained on. */
+  readonly unlabelled?: readonly UnlabelledImage[];
 }
 
 /** Per split, per class name: how many images. Splits with no images are absent. */

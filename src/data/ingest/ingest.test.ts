@@ -74,7 +74,7 @@ describe('buildDataset: split folders', () => {
     const ds = buildDataset(files('train/a/1.jpg', 'train/b/1.jpg', 'extra/a/2.jpg', 'top.jpg'));
     expect(ds.items).toHaveLength(2);
     expect(ds.skipped.map((s) => s.reason)).toEqual([
-      'not inside a split folder (found "extra/" beside the train/val/test folders)',
+      'not inside a split folder (found "extra/" beside the split folder "train/")',
       'not inside a class folder',
     ]);
   });
@@ -169,7 +169,7 @@ describe('buildDataset: label files', () => {
   const listing = files('p/images/a.png', 'p/images/b.png', 'p/images/c.png', 'p/images/d.png', 'p/labels.csv', 'p/x.md');
   const csv = { path: 'p/labels.csv', text: 'name,class\na,cat\nb,dog\nc,cat\n' };
 
-  it('uses the CSV when the folders give one class, and neither lists nor skips it', () => {
+  it('uses the CSV when the folders give one class, neither lists nor skips it, and keeps unnamed images aside', () => {
     const ds = buildDataset(listing, { labels: csv });
     expect([ds.layout, ds.name, ds.classes]).toEqual(['csv', 'p', ['cat', 'dog']]);
     expect(ds.items.map((i) => [i.fileIndex, i.path, i.classIndex, i.split])).toEqual([
@@ -177,10 +177,8 @@ describe('buildDataset: label files', () => {
       [1, 'images/b.png', 1, 'train'],
       [2, 'images/c.png', 0, 'train'],
     ]);
-    expect(ds.skipped).toEqual([
-      { file: 'p/images/d.png', reason: 'no row of labels.csv names it' },
-      { file: 'p/x.md', reason: 'not an image (.md)' },
-    ]);
+    expect(ds.skipped).toEqual([{ file: 'p/x.md', reason: 'not an image (.md)' }]);
+    expect(ds.unlabelled).toEqual([{ fileIndex: 3, path: 'images/d.png' }]);
     expect(ds.labelSource).toMatchObject({ file: 'p/labels.csv', fileColumn: 'name', labelColumn: 'class', matched: 3 });
     expect(ds.notes?.map((n) => n.code)).toEqual(['images-without-row', 'imbalance', 'few-images']);
   });

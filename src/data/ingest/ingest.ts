@@ -4,41 +4,36 @@
  * was skipped and notes what deserves attention. Pure: no file is read here (label files come as text).
  */
 import { UserFacingError } from '../../core/errors';
-import type { Dataset, DatasetItem, DatasetLayout, DatasetNote, DatasetNoteCode, SkippedFile } from '../../core/types';
+import type { Dataset, DatasetItem, DatasetLayout, SkippedFile } from '../../core/types';
 import { datasetChecks } from '../inspect/checks';
-import { detectFolderLayout, isSystemName } from './folders';
+import { readAuto, type AutoReading } from './choose';
+import { isSystemName } from './folders';
 import { labelFileName, type LabelFileInput, type LabelFileKind } from './labels';
 import { pathSegments } from './names';
-import {
-  classCount,
-  labelKindOf,
-  readFolders,
-  readLabels,
-  readListing,
-  samePath,
-  type IngestFile,
-  type Listing,
-  type Reading,
-} from './readings';
+import { alternativesOf, readingNotes, readingOf } from './readingChecks';
+import { imageSegments, readFolders, readLabels, readListing, samePath, type IngestFile, type Listing, type Reading } from './readings';
 import { extensionOf, IMAGE_EXTENSIONS } from './skip';
+import { planFolders } from './structure';
 
-export { SPLIT_FOLDER_NAMES, splitFromFolderName } from './folders';
 export type { LabelFileInput, LabelFileKind } from './labels';
 export type { IngestFile } from './readings';
 export { IMAGE_EXTENSIONS, imageSkipReason } from './skip';
+export { splitFromFolderName, splitWordOf } from './splitWords';
 
 /** How `buildDataset` reads a listing. */
 export interface BuildOptions {
   /** The dataset's name; defaults to the folder every path starts with, else `''`. */
   readonly name?: string;
-  /** The layout to use; `auto` (the default) prefers folders that give two classes, then the label file. */
+  /** The layout to use; `auto` (the default) reads the folders' structure and weighs every label file. */
   readonly layout?: DatasetLayout | 'auto';
-  /** A label file from the listing, read by the caller (see `findLabelFiles`). */
+  /**
+   * The label file the user chose (read by the caller, see `findLabelFiles`): used by a forced `csv`/`list`
+   * layout, and preferred over the other label files in `auto` when it labels the images.
+   */
   readonly labels?: LabelFileInput;
+  /** Every label file of the listing the caller read, for `auto` to weigh (see `readAuto`). */
+  readonly labelFiles?: readonly LabelFileInput[];
 }
-
-/** The code of the info note on a label file the folders made unnecessary. */
-const LABEL_FILE_UNUSED_CODE: DatasetNoteCode = 'label-file-unused';
 
 /** Lower-case extensions of label files, and how each is read. */
 const LABEL_FILE_KINDS: Readonly<Record<string, LabelFileKind>> = { csv: 'csv', tsv: 'csv', txt: 'list' };
@@ -50,7 +45,7 @@ export function compareClassNames(a: string, b: string): number {
 
 /**
  * The files that may be label files, in listing order: `.csv`/`.tsv` (kind `csv`) and `.txt` (kind `list`)
- * at any depth, system files excluded. The caller reads their text and passes one as `BuildOptions.labels`.
+ * at any depth, system files excluded. The caller reads their text and passes them as `BuildOptions.labelFiles`.
  */
 export function findLabelFiles(files: readonly IngestFile[]): { path: string; kind: LabelFileKind }[] {
   return files.flatMap((file) => {
@@ -61,49 +56,13 @@ export function findLabelFiles(files: readonly IngestFile[]): { path: string; ki
   });
 }
 
-/** The info note for one label file the folders made unnecessary, saying how to use it instead. */
-function unusedLabelNote(listing: Listing, classes: number, path: string, input?: LabelFileInput): DatasetNote {
-  const kind = labelKindOf(path);
-  const layoutName = kind === 'csv' ? 'CSV' : 'list';
-  let how = `To label the images from it instead, choose the ${layoutName} layout.`;
-  if (input !== undefined) {
-    try {
-      const column = readLabels(listing, input, kind).labelSource?.labelColumn ?? '';
-      how = `To label the images from its column "${column}" instead, choose the ${layoutName} layout.`;
-    } catch (error) {
-      if (!(error instanceof UserFacingError)) throw error;
-      how = `It cannot label them either: ${error.message}`;
-    }
+/** The label files to weigh: the chosen one first, then the others, each path once. */
+function labelInputs(options: BuildOptions): LabelFileInput[] {
+  const inputs = options.labels === undefined ? [] : [options.labels];
+  for (const input of options.labelFiles ?? []) {
+    if (!inputs.some((other) => samePath(other.path, input.path))) inputs.push(input);
   }
-  const segments = pathSegments(path);
-  const relative = listing.root !== undefined && segments[0] === listing.root ? segments.slice(1) : segments;
-  const message = `${labelFileName(path)} was not used: the folders already give ${classes} classes. ${how}`;
-  return { level: 'info', code: LABEL_FILE_UNUSED_CODE, message, files: [relative.join('/')] };
-}
-
-/** Reads the listing as folders when they give two classes, else by the label file when it does. */
-function readAuto(listing: Listing, labels: LabelFileInput | undefined): Reading {
-  const folders = readFolders(listing, detectFolderLayout(listing.relative));
-  const candidates = findLabelFiles(listing.files).map((found) => found.path);
-  if (classCount(folders) >= 2) {
-    if (labels !== undefined && !candidates.some((path) => samePath(path, labels.path))) candidates.push(labels.path);
-    const given = (path: string) => (labels !== undefined && samePath(path, labels.path) ? labels : undefined);
-    const notes = candidates.map((path) => unusedLabelNote(listing, classCount(folders), path, given(path)));
-    return { ...folders, notes };
-  }
-  if (labels === undefined) {
-    const [first] = candidates;
-    return first === undefined ? folders : { ...folders, labelProblem: `${labelFileName(first)} may label them.` };
-  }
-  const file = labelFileName(labels.path);
-  try {
-    const labelled = readLabels(listing, labels, labelKindOf(labels.path));
-    if (classCount(labelled) >= 2) return labelled;
-    return { ...folders, labelProblem: `${file} gives ${classCount(labelled)} class(es) only.` };
-  } catch (error) {
-    if (!(error instanceof UserFacingError)) throw error;
-    return { ...folders, labelProblem: `${file} cannot label them either: ${error.message}` };
-  }
+  return inputs;
 }
 
 /** A one-line summary of the most common skip reasons, for error messages. */
@@ -128,6 +87,14 @@ function tooFewClassesMessage(listing: Listing, reading: Reading, classes: reado
           `at least two classes.`;
   }
   const extra = reading.labelProblem === undefined ? '' : ` ${reading.labelProblem}`;
+  if (classes.length === 0 && reading.unlabelled.length > 0) {
+    const folders = [...new Set(reading.unlabelled.map((u) => u.path.split('/').slice(0, -1).join('/')))];
+    return (
+      `The ${reading.unlabelled.length} images in ${where} lie loose in ${folders.map((f) => `"${f}/"`).join(', ')} ` +
+      `with no class folders, so nothing labels them: put each class in its own sub-folder (e.g. ` +
+      `${folders[0] ?? 'train'}/cats/), or add a CSV or list file that names each image and its class.${extra}`
+    );
+  }
   if (classes.length === 0) {
     return (
       `No images found in ${where}: expected one sub-folder per class (e.g. cats/, dogs/), or train/ and val/ ` +
@@ -141,8 +108,8 @@ function tooFewClassesMessage(listing: Listing, reading: Reading, classes: reado
   );
 }
 
-/** The dataset of a reading: classes, items, and the reading's notes followed by `datasetChecks`. */
-function toDataset(listing: Listing, reading: Reading): Dataset {
+/** The dataset of a reading: classes, items, how the files were read, then the reading's notes and checks. */
+function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Dataset {
   const classes = [...new Set(reading.placed.map((p) => p.className))].sort(compareClassNames);
   if (classes.length < 2) throw new UserFacingError(tooFewClassesMessage(listing, reading, classes));
   const classIndex = new Map(classes.map((c, i) => [c, i]));
@@ -154,9 +121,21 @@ function toDataset(listing: Listing, reading: Reading): Dataset {
       split: p.split,
     }),
   );
-  const { layout, skipped, labelSource } = reading;
-  const dataset: Dataset = { name: listing.name, layout, classes, items, skipped, ...(labelSource && { labelSource }) };
-  return { ...dataset, notes: [...reading.notes, ...datasetChecks(dataset, { root: listing.root })] };
+  const { layout, skipped, labelSource, unlabelled } = reading;
+  const images = imageSegments(listing);
+  const alternatives = alternativesOf(auto, reading, labelSource?.file);
+  const dataset: Dataset = {
+    name: listing.name,
+    layout,
+    classes,
+    items,
+    skipped,
+    ...(labelSource && { labelSource }),
+    reading: readingOf(reading, images, alternatives),
+    ...(unlabelled.length > 0 && { unlabelled }),
+  };
+  const checks = datasetChecks(dataset, { root: listing.root, plan: reading.plan });
+  return { ...dataset, notes: [...readingNotes(reading, images), ...reading.notes, ...checks] };
 }
 
 /**
@@ -165,19 +144,25 @@ function toDataset(listing: Listing, reading: Reading): Dataset {
  * - When every path starts with the same folder (the chosen folder, e.g. `hymenoptera/train/ants/1.jpg`),
  *   that segment is stripped and becomes the dataset name (unless `options.name` is given, which wins). With
  *   no shared folder and no name, the name is `''`.
- * - Layout `auto` (the default): `split-folders` when any top-level folder is named `train`/`training`/`val`/
- *   `valid`/`validation`/`test`/`testing` (any case), the folder below each split folder being the class;
- *   else `class-folders`, each top-level folder a class and every item in `train`. Deeper folders belong to
- *   their class. When the folders give fewer than two classes and `options.labels` gives at least two, the
- *   labels win (`csv`, or `list` for a `.txt`). When the folders win, each label file in the listing gets an
- *   info note saying it was not used and how to use it. `options.layout` forces a layout.
+ * - Layout `auto` (the default): the folders are planned from their structure (`planFolders`): a wrapping
+ *   folder is looked through; top folders named like splits (`train`, `training_set`, `seg_test`, any case),
+ *   or 2-3 top folders holding the same class folders, are split folders, the folder below each being the
+ *   class; class folders holding only split folders (`cats/train/`) take their split from those; else each
+ *   top folder is a class (deeper folders belong to it) and every item is in `train`. Then `readAuto` weighs
+ *   every label file given (`labels` and `labelFiles`): the best one wins when the folders give fewer than two
+ *   classes, when their classes are named like splits, or when it labels as many images and disagrees.
+ *   Otherwise each label file in the listing gets an info note saying it was not used and how to use it.
+ *   `options.layout` forces a layout. `reading` says what was looked through, the split folders, and the
+ *   other readings that fit; reading warnings (`readingWarnings`) come first in `notes`.
  * - Label layouts: see `labelImages`; the label file is then neither an item nor skipped. Images keep the
- *   split of their split folder, else `train`. `labelSource` says which columns were used.
+ *   split of their split folder, else `train`. `labelSource` says which columns were used. Images no row
+ *   names are `unlabelled` (kept aside, not skipped), as are images loose in split folders with no classes.
  * - Skipped, with a reason: system files and dotfiles, HEIC/HEIF/TIFF (browsers cannot decode them), other
  *   non-images, empty files, images with no class folder and, in a split layout, files beside the split
- *   folders; in a label layout, images with no usable label.
+ *   folders; in a label layout, images named with no usable label.
  * - `classes` are unique and sorted with `compareClassNames`; `items` and `skipped` keep the order of `files`,
- *   and each item's `fileIndex` is its index in `files`. `notes`: the label file's, then `datasetChecks`.
+ *   and each item's `fileIndex` is its index in `files`. `notes`: the reading's (`readingNotes`), the label
+ *   files', then `datasetChecks`.
  *
  * @throws UserFacingError when no image can be used, when all images fall into a single class, when a label
  *   layout is forced without a label file, or when a forced label file cannot label the images.
@@ -185,13 +170,17 @@ function toDataset(listing: Listing, reading: Reading): Dataset {
 export function buildDataset(files: readonly IngestFile[], options: BuildOptions = {}): Dataset {
   const listing = readListing(files, options.name);
   const layout = options.layout ?? 'auto';
-  if (layout === 'auto') return toDataset(listing, readAuto(listing, options.labels));
-  if (layout === 'class-folders' || layout === 'split-folders') return toDataset(listing, readFolders(listing, layout));
+  const found = findLabelFiles(files).map((f) => f.path);
+  const auto = readAuto(listing, labelInputs(options), found, options.labels?.path);
+  if (layout === 'auto') return toDataset(listing, auto.reading, auto);
+  if (layout === 'class-folders' || layout === 'split-folders') {
+    return toDataset(listing, readFolders(listing, planFolders(imageSegments(listing), layout)), auto);
+  }
   if (options.labels === undefined) {
     throw new UserFacingError(
       `The ${layout === 'csv' ? 'CSV' : 'list'} layout needs a label file: choose the .csv, .tsv or .txt file ` +
         `that names each image and its class.`,
     );
   }
-  return toDataset(listing, readLabels(listing, options.labels, layout));
+  return toDataset(listing, readLabels(listing, options.labels, layout, auto.folders.plan), auto);
 }

@@ -43,6 +43,8 @@ export interface LabelOutcome {
   readonly labels: ReadonlyMap<number, string>;
   /** Image index -> why it has no label; every image not in `labels` is here. */
   readonly unlabelled: ReadonlyMap<number, string>;
+  /** The images no row names at all (a subset of `unlabelled`): kept aside, not skipped. */
+  readonly unnamed: ReadonlySet<number>;
   /** `ambiguous-name`, `rows-without-image`, `images-without-row`, `numeric-labels`, when they apply. */
   readonly notes: readonly DatasetNote[];
   readonly source: LabelSourceInfo;
@@ -127,6 +129,12 @@ function ambiguousNote(
   return { level: 'warning', code: 'ambiguous-name', message, files: names };
 }
 
+/** The images no row names (not even ambiguously). */
+function unnamedImages(images: readonly LabelledImageRef[], rows: RowMatches): Set<number> {
+  const named = new Set([...rows.labels.keys(), ...[...rows.ambiguous.values()].flat()]);
+  return new Set(images.flatMap((_, i) => (named.has(i) ? [] : [i])));
+}
+
 /** The notes on what the rows and images did not match, and on numeric labels. */
 function labelNotes(
   images: readonly LabelledImageRef[],
@@ -141,10 +149,11 @@ function labelNotes(
       `they are not used.`;
     notes.push({ level: 'warning', code: 'rows-without-image', message, files: rows.missing });
   }
-  const named = new Set([...rows.labels.keys(), ...[...rows.ambiguous.values()].flat()]);
-  const unnamed = images.filter((_, i) => !named.has(i)).map((image) => image.path);
+  const unnamed = [...unnamedImages(images, rows)].map((i) => images[i]?.path ?? '');
   if (unnamed.length > 0) {
-    const message = `${unnamed.length} image(s) are not named in ${file} (${examples(unnamed)}): they are not used.`;
+    const message =
+      `${unnamed.length} image(s) are not named in ${file} (${examples(unnamed)}): they are kept aside as ` +
+      `unlabelled, not trained on, and can be classified once a model exists.`;
     notes.push({ level: 'warning', code: 'images-without-row', message, files: unnamed });
   }
   const values = [...new Set(rows.labels.values())].filter((v) => v !== '').sort((a, b) => Number(a) - Number(b));
@@ -214,6 +223,7 @@ export function labelImages(
   return {
     labels,
     unlabelled,
+    unnamed: unnamedImages(images, rows),
     notes: labelNotes(images, rows, file, kind),
     source: {
       file: input.path,

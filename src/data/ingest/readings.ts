@@ -3,8 +3,8 @@
  * label file. A reading places images in classes and says why every other file was skipped; the class count
  * checks and the notes on the result come after, in `ingest.ts`. Pure.
  */
-import type { DatasetLayout, DatasetNote, LabelSourceInfo, SkippedFile, SplitName } from '../../core/types';
-import { placeInFolders, splitOfPath, type FolderLayout } from './folders';
+import type { DatasetLayout, DatasetNote, LabelSourceInfo, SkippedFile, SplitName, UnlabelledImage } from '../../core/types';
+import { placeInFolders, splitOfPath, type FolderPlan } from './folders';
 import { labelImages, type LabelFileInput, type LabelFileKind } from './labels';
 import { pathSegments } from './names';
 import { extensionOf, imageSkipReason } from './skip';
@@ -39,6 +39,10 @@ export interface Reading {
   readonly placed: readonly PlacedImage[];
   readonly skipped: readonly SkippedFile[];
   readonly notes: readonly DatasetNote[];
+  /** Images no label names (loose in a split folder, or in no row of the label file), in file order. */
+  readonly unlabelled: readonly UnlabelledImage[];
+  /** The folder plan the reading used (its base also places the images of a label layout). */
+  readonly plan: FolderPlan;
   readonly labelSource?: LabelSourceInfo;
   /** Why a label file could not label the images: added to the error when the folders fail too. */
   readonly labelProblem?: string;
@@ -68,25 +72,36 @@ export function classCount(reading: Reading): number {
   return new Set(reading.placed.map((p) => p.className)).size;
 }
 
-/** Reads the listing as class folders or split folders (see `placeInFolders`). */
-export function readFolders(listing: Listing, layout: FolderLayout): Reading {
+/** The segments (below the root) of every file that is an image to use, in file order. */
+export function imageSegments(listing: Listing): (readonly string[])[] {
+  return listing.files.flatMap((file, i) => {
+    const segments = listing.relative[i] ?? [];
+    return imageSkipReason(segments, file.size) === undefined ? [segments] : [];
+  });
+}
+
+/** Reads the listing as class folders or split folders, as `plan` says (see `placeInFolders`). */
+export function readFolders(listing: Listing, plan: FolderPlan): Reading {
   const placed: PlacedImage[] = [];
   const skipped: SkippedFile[] = [];
+  const unlabelled: UnlabelledImage[] = [];
   listing.files.forEach((file, fileIndex) => {
     const segments = listing.relative[fileIndex] ?? [];
-    const at = imageSkipReason(segments, file.size) ?? placeInFolders(segments, layout);
-    if (typeof at === 'string') skipped.push({ file: file.path, reason: at });
+    const at = imageSkipReason(segments, file.size) ?? placeInFolders(segments, plan);
+    if (at === 'unlabelled') unlabelled.push({ fileIndex, path: segments.join('/') });
+    else if (typeof at === 'string') skipped.push({ file: file.path, reason: at });
     else placed.push({ fileIndex, ...at });
   });
-  return { layout, placed, skipped, notes: [] };
+  return { layout: plan.layout, placed, skipped, notes: [], unlabelled, plan };
 }
 
 /**
  * Reads the listing as labelled by a CSV or list file (see `labelImages`). The label file itself is neither
- * placed nor skipped; images keep the split of their split folder, else `train`.
+ * placed nor skipped; images keep the split of their split folder (below the plan's base), else `train`;
+ * images no row names are unlabelled, not skipped.
  * @throws UserFacingError from `labelImages` when the file cannot label anything.
  */
-export function readLabels(listing: Listing, labels: LabelFileInput, kind: LabelFileKind): Reading {
+export function readLabels(listing: Listing, labels: LabelFileInput, kind: LabelFileKind, plan: FolderPlan): Reading {
   const skippedAt: (SkippedFile & { fileIndex: number })[] = [];
   const images: { fileIndex: number; listed: string; path: string }[] = [];
   listing.files.forEach((file, fileIndex) => {
@@ -98,15 +113,18 @@ export function readLabels(listing: Listing, labels: LabelFileInput, kind: Label
   });
   const outcome = labelImages(labels, kind, images);
   const placed: PlacedImage[] = [];
+  const unlabelled: UnlabelledImage[] = [];
   images.forEach((image, i) => {
     const className = outcome.labels.get(i);
     if (className !== undefined) {
-      placed.push({ fileIndex: image.fileIndex, className, split: splitOfPath(pathSegments(image.path)) });
+      placed.push({ fileIndex: image.fileIndex, className, split: splitOfPath(pathSegments(image.path), plan) });
+    } else if (outcome.unnamed.has(i)) {
+      unlabelled.push({ fileIndex: image.fileIndex, path: image.path });
     } else {
       const reason = outcome.unlabelled.get(i) ?? 'no label';
       skippedAt.push({ fileIndex: image.fileIndex, file: image.listed, reason });
     }
   });
   const skipped = skippedAt.sort((a, b) => a.fileIndex - b.fileIndex).map(({ file, reason }) => ({ file, reason }));
-  return { layout: kind, placed, skipped, notes: outcome.notes, labelSource: outcome.source };
+  return { layout: kind, placed, skipped, notes: outcome.notes, unlabelled, plan, labelSource: outcome.source };
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset, DatasetItem, SplitName } from '../../core/types';
+import { planFolders } from '../ingest/structure';
 import { datasetChecks, IMBALANCE_RATIO, MIN_IMAGES_PER_CLASS } from './checks';
+
+/** The folder plan of a dataset's items, as `buildDataset` makes it. */
+const planOf = (ds: Dataset) => planFolders(ds.items.map((item) => item.path.split('/')));
 
 /** A dataset with `counts[split][classIndex]` images named `<split>/<class>/<n>.jpg`. */
 function dataset(classes: string[], counts: Partial<Record<SplitName, number[]>>, extra: Partial<Dataset> = {}): Dataset {
@@ -47,7 +51,7 @@ describe('datasetChecks', () => {
     expect(datasetChecks(dataset(['a', 'b'], { train: [5, 5] }))).toEqual([]);
   });
 
-  it('notes class folders that hold files but no usable image, folder layouts only', () => {
+  it('notes class folders that hold files but no usable image, folder layouts with a plan only', () => {
     const base = dataset(['ants', 'bees'], { train: [5, 5], val: [5, 5] });
     const skipped = [
       { file: 'd/train/wasps/a.heic', reason: 'HEIC is not supported by browsers: convert to JPEG or PNG' },
@@ -56,7 +60,7 @@ describe('datasetChecks', () => {
       { file: 'd/val/__MACOSX/._a.jpg', reason: 'system file' },
       { file: 'd/LICENSE', reason: 'not an image (no extension)' },
     ];
-    const notes = datasetChecks({ ...base, skipped }, { root: 'd' });
+    const notes = datasetChecks({ ...base, skipped }, { root: 'd', plan: planOf(base) });
     expect(notes).toEqual([
       {
         level: 'warning',
@@ -67,13 +71,15 @@ describe('datasetChecks', () => {
         files: ['train/wasps/a.heic', 'train/wasps/notes.txt'],
       },
     ]);
-    expect(datasetChecks({ ...base, skipped, layout: 'csv' }, { root: 'd' })).toEqual([]);
+    expect(datasetChecks({ ...base, skipped, layout: 'csv' }, { root: 'd', plan: planOf(base) })).toEqual([]);
+    expect(datasetChecks({ ...base, skipped }, { root: 'd' })).toEqual([]);
   });
 
   it('finds empty class folders without a root too', () => {
     const base = dataset(['cats', 'dogs'], { train: [5, 5] }, { layout: 'class-folders' });
     const items = base.items.map((item) => ({ ...item, path: item.path.replace('train/', '') }));
-    const notes = datasetChecks({ ...base, items, skipped: [{ file: 'birds/.DS_Store', reason: 'system file' }] });
+    const skipped = [{ file: 'birds/.DS_Store', reason: 'system file' }];
+    const notes = datasetChecks({ ...base, items, skipped }, { plan: planOf({ ...base, items }) });
     expect(notes.map((n) => [n.code, n.files])).toEqual([['empty-folder', ['birds/.DS_Store']]]);
   });
 });

@@ -3,7 +3,7 @@
  * classes with few images, class folders with no usable image. Pure.
  */
 import { countItems, SPLIT_NAMES, type Dataset, type DatasetNote } from '../../core/types';
-import { classFolderOf } from '../ingest/folders';
+import { classFolderOf, type FolderPlan } from '../ingest/folders';
 import { pathSegments } from '../ingest/names';
 
 /** The largest training class may hold up to this many times the images of the smallest without a note. */
@@ -16,6 +16,8 @@ export const MIN_IMAGES_PER_CLASS = 5;
 export interface CheckOptions {
   /** The folder stripped from the listed paths (`hymenoptera`), so skipped files line up with item paths. */
   readonly root?: string;
+  /** How the folders were read (`planFolders`): needed to find class folders with no usable image. */
+  readonly plan?: FolderPlan;
 }
 
 /** `class-missing-in-split`: classes with no image in a split that other classes have images in. */
@@ -62,15 +64,15 @@ function fewImages(dataset: Dataset): DatasetNote[] {
 }
 
 /** `empty-folder`: a class folder (`cats/`, `train/cats/`) that holds files but no usable image. */
-function emptyFolders(dataset: Dataset, root: string | undefined): DatasetNote[] {
+function emptyFolders(dataset: Dataset, root: string | undefined, plan: FolderPlan | undefined): DatasetNote[] {
   const layout = dataset.layout;
-  if (layout !== 'class-folders' && layout !== 'split-folders') return [];
-  const used = new Set(dataset.items.map((item) => classFolderOf(pathSegments(item.path), layout)));
+  if ((layout !== 'class-folders' && layout !== 'split-folders') || plan === undefined) return [];
+  const used = new Set(dataset.items.map((item) => classFolderOf(pathSegments(item.path), plan)));
   const unused = new Map<string, { path: string; reason: string }[]>();
   for (const skipped of dataset.skipped) {
     const segments = pathSegments(skipped.file);
     const relative = root !== undefined && segments[0] === root ? segments.slice(1) : segments;
-    const folder = classFolderOf(relative, layout);
+    const folder = classFolderOf(relative, plan);
     if (folder === undefined || used.has(folder)) continue;
     unused.set(folder, [...(unused.get(folder) ?? []), { path: relative.join('/'), reason: skipped.reason }]);
   }
@@ -87,13 +89,13 @@ function emptyFolders(dataset: Dataset, root: string | undefined): DatasetNote[]
  * The notes a dataset deserves, in this order: `class-missing-in-split` (warning, the classes), `imbalance`
  * (warning, the largest and smallest training class; both counts and class weights in the message),
  * `few-images` (warning, the classes), then one `empty-folder` (warning, the folder's skipped files) per class
- * folder that holds files but no usable image (folder layouts only). Empty when nothing needs saying.
+ * folder that holds files but no usable image (folder layouts with `options.plan` only). Empty when nothing needs saying.
  */
 export function datasetChecks(dataset: Dataset, options: CheckOptions = {}): DatasetNote[] {
   return [
     ...missingInSplit(dataset),
     ...imbalance(dataset),
     ...fewImages(dataset),
-    ...emptyFolders(dataset, options.root),
+    ...emptyFolders(dataset, options.root, options.plan),
   ];
 }
