@@ -22,9 +22,13 @@ export function checkCaptureClassName(name: string): string {
   return trimmed;
 }
 
-/** Segments of the folder holding `item` below the dataset root: the class folder, with its split folder. */
-function classFolderOf(item: DatasetItem, layout: 'class-folders' | 'split-folders'): string[] {
-  return item.path.split('/').slice(0, layout === 'split-folders' ? 2 : 1);
+/**
+ * Segments of the folder holding `item` below the dataset root: any wrapping folder looked through
+ * (`dataset/`), then the class folder, with its split folder.
+ */
+function classFolderOf(item: DatasetItem, dataset: Dataset): string[] {
+  const wrapper = dataset.reading?.wrapper?.split('/').length ?? 0;
+  return item.path.split('/').slice(0, wrapper + (dataset.layout === 'split-folders' ? 2 : 1));
 }
 
 /**
@@ -57,11 +61,12 @@ export function captureFolder(sources: readonly PickedFile[], dataset: Dataset |
   const example = ofClass.find((i) => i.split === 'train') ?? ofClass[0];
   let folder: string[];
   if (dataset.layout === 'class-folders') {
-    folder = example ? classFolderOf(example, 'class-folders') : [name];
+    const wrapper = dataset.reading?.wrapper?.split('/') ?? [];
+    folder = example ? classFolderOf(example, dataset) : [...wrapper, name];
   } else {
     const training = dataset.items.find((i) => i.split === 'train');
-    const trainFolder = training ? (classFolderOf(training, 'split-folders')[0] ?? 'train') : 'train';
-    folder = [trainFolder, example ? (classFolderOf(example, 'split-folders')[1] ?? name) : name];
+    const trainFolder = training ? classFolderOf(training, dataset).slice(0, -1) : ['train'];
+    folder = [...trainFolder, example ? (classFolderOf(example, dataset).at(-1) ?? name) : name];
   }
   // A dataset made of captures already has `webcam/` as its root: no second `webcam/` inside its classes.
   const tail = root === CAPTURE_FOLDER ? [] : [CAPTURE_FOLDER];

@@ -167,7 +167,10 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
         set({ sources, files: sources.map((s) => s.file), labelTexts });
         await rebuild(startMs);
       } catch (error) {
-        set({ ...EMPTY, ingestTask: null, ingestError: error instanceof CancelledError ? 'Cancelled.' : asMessage(error) });
+        // Files that were read but give no dataset this way stay, so that another way to read them is one click.
+        const { sources, files, labelTexts } = get();
+        const kept = error instanceof CancelledError ? {} : { sources, files, labelTexts };
+        set({ ...EMPTY, ...kept, ingestTask: null, ingestError: error instanceof CancelledError ? 'Cancelled.' : asMessage(error) });
         host.onDatasetChanged();
       }
     },

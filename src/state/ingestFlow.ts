@@ -84,12 +84,16 @@ export function buildFromFiles(
   split: { valFraction: number; seed: number },
   name?: string,
 ): BuiltDataset {
-  const labelPath = options.labelFile ?? [...texts.keys()][0] ?? null;
+  const labelFiles = [...texts].map(([path, text]) => ({ path, text }));
+  // A label layout without a chosen file reads the first; `auto` weighs them all, preferring a chosen one.
+  const labelled = options.layout === 'csv' || options.layout === 'list';
+  const labelPath = options.labelFile ?? (labelled ? (labelFiles[0]?.path ?? null) : null);
   const text = labelPath === null ? undefined : texts.get(labelPath);
   const labels = labelPath !== null && text !== undefined
     ? { path: labelPath, text, fileColumn: options.fileColumn ?? undefined, labelColumn: options.labelColumn ?? undefined }
     : undefined;
-  const raw = buildDataset(files.map((f) => ({ path: f.path, size: f.file.size })), { name, layout: options.layout, labels });
+  const listing = files.map((f) => ({ path: f.path, size: f.file.size }));
+  const raw = buildDataset(listing, { name, layout: options.layout, labels, labelFiles });
   const dataset = assignValidation(raw, split.valFraction, split.seed);
   return { dataset, studioMadeValidation: dataset !== raw };
 }

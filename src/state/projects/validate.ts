@@ -4,7 +4,7 @@
  * bytes that came with it. Settings missing from an older project take their defaults. Pure (Node-tested).
  */
 import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
-import type { Dataset, SplitName } from '../../core/types';
+import type { Dataset, DatasetReading, SplitName } from '../../core/types';
 import { BACKEND_ORDER } from '../../engine/backend';
 import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/backbones';
 import { CLASSIFIER_FORMAT } from '../../engine/model';
@@ -147,7 +147,29 @@ function checkDataset(value: unknown, where: string, fileCount: number): Dataset
     items,
     skipped: checkSkipped(d.skipped, `${where}.skipped`),
     ...(notes ? { notes: notes as unknown as Dataset['notes'] } : {}),
+    ...(d.reading !== undefined && { reading: checkReading(d.reading, `${where}.reading`) }),
+    ...(d.unlabelled !== undefined && {
+      unlabelled: array(d.unlabelled, `${where}.unlabelled`).map((u, i) => {
+        const image = object(u, `${where}.unlabelled[${i}]`);
+        return {
+          fileIndex: integer(image.fileIndex, `${where}.unlabelled[${i}].fileIndex`, 0, fileCount - 1),
+          path: string(image.path, `${where}.unlabelled[${i}].path`),
+        };
+      }),
+    }),
   };
+}
+
+/** How the files were read: its other readings must be layouts with a title (they become buttons). */
+function checkReading(value: unknown, where: string): DatasetReading {
+  const r = object(value, where);
+  array(r.alternatives, `${where}.alternatives`).forEach((a, i) => {
+    const alt = object(a, `${where}.alternatives[${i}]`);
+    oneOf(alt.layout, DATASET_LAYOUTS, `${where}.alternatives[${i}].layout`);
+    string(alt.title, `${where}.alternatives[${i}].title`);
+    if (alt.labelFile !== undefined) string(alt.labelFile, `${where}.alternatives[${i}].labelFile`);
+  });
+  return r as unknown as DatasetReading;
 }
 
 function checkScan(value: unknown, where: string, fileCount: number): SavedScan {
