@@ -8,13 +8,15 @@ import { ClassWeightsNote } from '../training/ClassWeightsNote';
 import { DatasetNotes } from './DatasetNotes';
 import { DuplicatesView } from './DuplicatesView';
 import { LayoutChooser } from './LayoutChooser';
+import { ReadingWarnings } from './ReadingWarnings';
 import { SampleBatch } from './SampleBatch';
 import { SkippedList } from './SkippedList';
+import { UnlabelledList } from './UnlabelledList';
 import { useStudio } from '../shared/useStudio';
 
-/** Whether the studio made the validation split: some validation image is not in a validation folder. */
+/** Whether the studio made the validation split: some validation image lies in no folder named like one. */
 const heldOut = (items: readonly DatasetItem[]): boolean =>
-  items.some((i) => i.split === 'val' && splitFromFolderName(i.path.split('/')[0] ?? '') !== 'val');
+  items.some((i) => i.split === 'val' && !i.path.split('/').slice(0, -1).some((s) => splitFromFolderName(s) === 'val'));
 
 /**
  * The dataset view: how the files were read (and a way to read them otherwise), the classes with their
@@ -41,6 +43,7 @@ export function DatasetSummary() {
       <h2>
         {dataset.name || 'Dataset'}: {dataset.classes.length} classes, {dataset.items.length} images
       </h2>
+      <ReadingWarnings dataset={dataset} />
       <LayoutChooser />
       {heldOut(dataset.items) && <p className="muted">Validation images were held out from training at random, per class.</p>}
       <div className="dataset-overview">
@@ -60,6 +63,7 @@ export function DatasetSummary() {
       <DuplicatesView />
       <ClassSamples />
       <SampleBatch />
+      <UnlabelledList unlabelled={dataset.unlabelled ?? []} />
       <SkippedList skipped={dataset.skipped} />
     </section>
   );

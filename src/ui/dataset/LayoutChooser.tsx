@@ -12,18 +12,36 @@ const fileName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 /** The label file's layout: a `.txt` is a list of `path label` lines, anything else a CSV/TSV. */
 const labelLayout = (path: string): DatasetLayout => (path.toLowerCase().endsWith('.txt') ? 'list' : 'csv');
 
+/** The split folders and their splits, in words: "training_set/ → train, test_set/ → test". */
+function splitMapping(reading: Dataset['reading']): string {
+  const order = { train: 0, val: 1, test: 2 } as const;
+  return Object.entries(reading?.splitFolders ?? {})
+    .sort((a, b) => order[a[1]] - order[b[1]])
+    .map(([folder, split]) => `${folder}/ → ${split}`)
+    .join(', ');
+}
+
 /** How the dataset was read, in words: "one folder per class", "CSV labels from x.csv (columns a → b)". */
-function describeLayout(dataset: Pick<Dataset, 'layout' | 'labelSource'>): string {
+function describeLayout(dataset: Pick<Dataset, 'layout' | 'labelSource' | 'reading'>): string {
   const source = dataset.labelSource;
+  const reading = dataset.reading;
+  const inside = reading?.wrapper ? ` inside ${reading.wrapper}/` : '';
+  const splits = splitMapping(reading);
   switch (dataset.layout) {
     case 'class-folders':
-      return 'one folder per class';
-    case 'split-folders':
-      return 'split folders';
+      return reading?.splitsBelowClasses ? `one folder per class${inside}, each holding split folders` : `one folder per class${inside}`;
+    case 'split-folders': {
+      const by = reading?.splitsBy === 'structure' ? ', found by their shared class folders' : '';
+      return `split folders${inside} (${splits}${by}), one folder per class in each`;
+    }
     case 'csv':
-      return source ? `CSV labels from ${fileName(source.file)} (columns ${source.fileColumn} → ${source.labelColumn})` : 'CSV labels';
-    case 'list':
-      return source ? `list file ${fileName(source.file)}` : 'list file';
+    case 'list': {
+      const what = dataset.layout === 'csv' ? 'CSV labels' : 'list file';
+      const columns = source && dataset.layout === 'csv' ? ` (columns ${source.fileColumn} → ${source.labelColumn})` : '';
+      const from = source ? ` from ${fileName(source.file)}${columns}` : '';
+      const split = Object.values(reading?.splitFolders ?? {}).some((s) => s !== 'train');
+      return `${what}${from}${split ? `; splits from the folders ${splits}` : ''}`;
+    }
   }
 }
 
@@ -44,8 +62,9 @@ export function LayoutChooser() {
   const disabled = useStudio((s) => isActive(s.run.status) || s.ingestTask?.stage === 'reading' || s.ingestTask?.stage === 'unzipping');
   const labelFiles = [...labelTexts.keys()];
   const choice = choiceOf(options);
-  const labelFile = options.labelFile ?? labelFiles[0] ?? '';
   const source = dataset?.labelSource;
+  const labelFile = options.labelFile ?? source?.file ?? labelFiles[0] ?? '';
+  const alternatives = dataset?.reading?.alternatives ?? [];
   const showLabels = labelFiles.length > 0 && (choice === 'labels' || dataset?.layout === 'csv' || dataset?.layout === 'list');
   const layoutChoices: [LayoutChoice, string][] = [
     ['auto', 'Auto'],
@@ -65,6 +84,24 @@ export function LayoutChooser() {
         <p className="layout-found" data-testid="layout">
           Layout: {describeLayout(dataset)}.
         </p>
+      )}
+      {alternatives.length > 0 && (
+        <div className="layout-alternatives" data-testid="layout-alternatives">
+          <span className="muted">Also fits:</span>
+          {alternatives.map((alt) => (
+            <button
+              key={`${alt.layout}:${alt.labelFile ?? ''}`}
+              type="button"
+              disabled={disabled}
+              data-testid="layout-alternative"
+              onClick={() =>
+                studioActions().setIngestOptions({ layout: alt.layout, labelFile: alt.labelFile ?? null, fileColumn: null, labelColumn: null })
+              }
+            >
+              {alt.title}
+            </button>
+          ))}
+        </div>
       )}
       <SelectField<LayoutChoice>
         label="Read the files as"
@@ -89,14 +126,14 @@ export function LayoutChooser() {
             value={source.fileColumn}
             options={asOptions(source.columns)}
             disabled={disabled}
-            onChange={(column) => studioActions().setIngestOptions({ fileColumn: column })}
+            onChange={(column) => studioActions().setIngestOptions({ labelFile: source.file, fileColumn: column })}
           />
           <SelectField
             label="Labels in"
             value={source.labelColumn}
             options={asOptions(source.columns)}
             disabled={disabled}
-            onChange={(column) => studioActions().setIngestOptions({ labelColumn: column })}
+            onChange={(column) => studioActions().setIngestOptions({ labelFile: source.file, labelColumn: column })}
           />
           <span className="muted label-matches" data-testid="label-matches">
             {source.matched} of {source.rows} rows name exactly one image.

@@ -11,6 +11,7 @@ import { usePredictJob } from './predictJob';
 import { usePredictionFit, usePredictor } from './predictSession';
 import { PredictSummary } from './PredictSummary';
 import { readDrop, readInput } from '../dataset/readDrop';
+import { useStudio } from '../shared/useStudio';
 
 /**
  * Files or a folder in (chosen or dropped), every image classified in the prediction worker with progress
@@ -32,6 +33,13 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
     [job, rows],
   );
   const running = job?.status === 'running';
+  // The images the dataset left unlabelled (a test set without answers), ready to classify in one click.
+  const unlabelled = useStudio((s) => s.dataset?.unlabelled);
+  const sources = useStudio((s) => s.sources);
+  const unlabelledFiles = useMemo(
+    () => (unlabelled ?? []).flatMap((u) => sources[u.fileIndex] ?? []),
+    [unlabelled, sources],
+  );
 
   const give = (read: Promise<PickedFile[]>): void => {
     setReadError(null);
@@ -91,6 +99,16 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
           Choose a folder of images…
           {fileInput(true)}
         </label>
+        {unlabelledFiles.length > 0 && (
+          <button
+            type="button"
+            disabled={!predictor || running}
+            data-testid="classify-unlabelled"
+            onClick={() => start(unlabelledFiles)}
+          >
+            Classify the dataset&apos;s {unlabelledFiles.length} unlabelled images
+          </button>
+        )}
         <label className="inline-field">
           Classes shown per image{' '}
           <input
