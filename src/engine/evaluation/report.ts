@@ -3,7 +3,7 @@
  * read back by `reportCheck.ts`. The training metrics and plan the report carries come from
  * `training/metrics.ts`, which imports nothing back.
  */
-import type { SkippedFile, SplitCounts, SplitName } from '../../core/types';
+import type { DatasetNote, SkippedFile, SplitCounts, SplitName } from '../../core/types';
 import type { BackboneInfo } from '../backbones/backboneInfo';
 import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
@@ -97,6 +97,14 @@ export interface StudioReport {
   readonly classes: readonly string[];
   readonly counts: SplitCounts;
   readonly skipped: readonly SkippedFile[];
+  /**
+   * The dataset notes that said the folder may have been read wrongly (`readingWarnings`: class names like
+   * splits, repeated sub-folders, an unused label file that disagrees, a class spanning split folders); empty
+   * when the reading was not in doubt. Added in format version 1 without a bump; absent in older reports.
+   */
+  readonly readingWarnings?: readonly DatasetNote[];
+  /** Images the dataset left unlabelled (not trained on). Added in format version 1 without a bump. */
+  readonly unlabelledImages?: number;
   readonly settings: TrainSettings;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;

@@ -65,6 +65,13 @@ export function checkReport(value: unknown, where: string): StudioReport {
   array(r.evaluations, `${where}.evaluations`).forEach((e, i) => checkEvaluation(e, `${where}.evaluations[${i}]`, classes.length));
   checkHistory(r.history, `${where}.history`);
   checkSkipped(r.skipped, `${where}.skipped`);
+  if (r.readingWarnings !== undefined) {
+    array(r.readingWarnings, `${where}.readingWarnings`).forEach((n, i) => {
+      const note = object(n, `${where}.readingWarnings[${i}]`);
+      string(note.code, `${where}.readingWarnings[${i}].code`);
+      string(note.message, `${where}.readingWarnings[${i}].message`);
+    });
+  }
   array(r.predictions, `${where}.predictions`).forEach((p, i) => {
     const at = `${where}.predictions[${i}]`;
     const pr = object(p, at);

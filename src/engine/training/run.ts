@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError, UserFacingError, errorMessage } from '../../core/errors';
-import { countItems } from '../../core/types';
+import { countItems, readingWarnings } from '../../core/types';
 import type { Dataset, DatasetItem, SkippedFile, SplitName } from '../../core/types';
 import type { AugmentParams } from '../../data/images';
 import type { Backbone, BackboneSplit } from '../backbones/backbones';
@@ -177,6 +177,8 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       classes: dataset.classes,
       counts: countItems({ classes: dataset.classes, items: images }),
       skipped,
+      readingWarnings: readingWarnings(dataset),
+      unlabelledImages: dataset.unlabelled?.length ?? 0,
       settings,
       plan: trained.plan,
       history: trained.history,
