@@ -22,7 +22,7 @@ test('a folder dragged onto the page is read recursively, non-images skipped, ne
   await expect(page.getByTestId('scan-done')).toHaveText('Every image checked: 2347 decoded.');
 
   // training/ + testing/: 1877 training images, 15% of each class held out for validation; 470 test images.
-  await expect(page.getByTestId('layout')).toHaveText('Layout: split folders.');
+  await expect(page.getByTestId('layout')).toHaveText('Layout: split folders (training/ → train, testing/ → test), one folder per class in each.');
   await expect(page.getByTestId('total-test')).toHaveText('470');
   await expect(page.getByTestId('total-train')).toHaveText('1595');
   await expect(page.getByTestId('total-val')).toHaveText('282');

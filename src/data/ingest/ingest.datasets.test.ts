@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { countItems, type Dataset, type SplitName } from '../../core/types';
+import { countItems, readingWarnings, type Dataset, type SplitName } from '../../core/types';
 import { buildDataset, findLabelFiles, type BuildOptions, type IngestFile } from './ingest';
 
 const DATASETS_DIR = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
@@ -21,12 +21,16 @@ function listFolder(folder: string): IngestFile[] {
     .map((abs) => ({ path: `${folder}/${relative(root, abs).split('\\').join('/')}`, size: statSync(abs).size }));
 }
 
-/** Builds a real dataset, giving the first label file in the listing (as the studio does) when there is one. */
+/**
+ * Builds a real dataset as the studio does: every label file's text given to weigh, the first one chosen
+ * only for a forced label layout.
+ */
 function build(folder: string, layout: BuildOptions['layout'] = 'auto'): { ds: Dataset; list: IngestFile[] } {
   const list = listFolder(folder);
-  const [found] = findLabelFiles(list);
-  const labels = found && { path: found.path, text: readFileSync(join(DATASETS_DIR, found.path), 'utf8') };
-  const ds = buildDataset(list, { layout, ...(labels && { labels }) });
+  const labelFiles = findLabelFiles(list).map((found) => ({ path: found.path, text: readFileSync(join(DATASETS_DIR, found.path), 'utf8') }));
+  const [first] = labelFiles;
+  const labels = layout === 'csv' || layout === 'list' ? first : undefined;
+  const ds = buildDataset(list, { layout, labelFiles, ...(labels && { labels }) });
   for (const item of ds.items) expect(list[item.fileIndex]?.path).toBe(`${folder}/${item.path}`);
   return { ds, list };
 }
@@ -125,5 +129,18 @@ describe('buildDataset: real datasets', () => {
       ['few-images', ['Flying']],
     ]);
     expect(ds.notes?.[0]?.message).toContain('"Water" has 114 images and "Flying" only 3');
+  });
+
+  it('reads no dataset of ../shared with a doubt: no reading warning, and the readings offered are the plausible ones', () => {
+    const read = Object.fromEntries(
+      ['hymenoptera', 'rps', 'lego-minifigures', 'faces-gender', 'pokemon-types'].map((name) => [name, build(name).ds]),
+    );
+    for (const [name, ds] of Object.entries(read)) expect(readingWarnings(ds), name).toEqual([]);
+    expect(read.hymenoptera?.reading).toEqual({ splitFolders: { train: 'train', val: 'val' }, splitsBy: 'names', alternatives: [] });
+    expect(read.rps?.reading?.splitFolders).toEqual({ testing: 'test', training: 'train' });
+    expect(read['faces-gender']?.reading?.alternatives).toEqual([
+      { layout: 'csv', labelFile: 'faces-gender/meta_data.csv', title: 'Label the images from meta_data.csv' },
+    ]);
+    expect(read['pokemon-types']?.reading?.alternatives).toEqual([]);
   });
 });

@@ -131,7 +131,7 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Datas
     items,
     skipped,
     ...(labelSource && { labelSource }),
-    reading: readingOf(reading, images, alternatives),
+    reading: readingOf(reading, listing, alternatives),
     ...(unlabelled.length > 0 && { unlabelled }),
   };
   const checks = datasetChecks(dataset, { root: listing.root, plan: reading.plan });

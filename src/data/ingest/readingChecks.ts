@@ -8,7 +8,7 @@ import type { DatasetLayout, DatasetNote, DatasetReading, ReadingAlternative, Sp
 import type { AutoReading } from './choose';
 import type { FolderPlan } from './folders';
 import { labelFileName } from './labels';
-import { classCount, type Reading } from './readings';
+import { classCount, type Listing, type Reading } from './readings';
 import { resolveSplits, splitWordOf } from './splitWords';
 import { overlapOf, topFolders } from './structure';
 
@@ -21,7 +21,7 @@ function quoted(names: readonly string[]): string {
 /** `classes-look-like-splits`: class folders named like splits (`trainimages`, `test_set`). */
 function splitLikeClasses(reading: Reading): DatasetNote[] {
   if (reading.layout !== 'class-folders') return [];
-  const names = [...new Set(reading.placed.map((p) => p.className))].filter((c) => splitWordOf(c) !== undefined);
+  const names = [...new Set(reading.placed.map((p) => p.className))].filter((c) => splitWordOf(c) !== undefined).sort();
   if (names.length === 0) return [];
   const message =
     `The class${names.length > 1 ? 'es' : ''} ${quoted(names)} ${names.length > 1 ? 'are' : 'is'} named like a ` +
@@ -124,20 +124,26 @@ export function alternativesOf(auto: AutoReading, used: Reading, usedFile: strin
   );
 }
 
-/** The split folders of a reading and their splits (`training_set` -> train), for split and label layouts. */
-function splitFoldersOf(reading: Reading, images: readonly (readonly string[])[]): Record<string, SplitName> | undefined {
+/**
+ * The split folders of a reading and their splits (`training_set` -> train): a split layout's, or for a label
+ * layout the top folders, named like splits, that hold labelled images.
+ */
+function splitFoldersOf(reading: Reading, listing: Listing): Record<string, SplitName> | undefined {
   const plan: FolderPlan = reading.plan;
   if (reading.layout === 'split-folders') return plan.splits.size > 0 ? Object.fromEntries(plan.splits) : undefined;
   if (reading.layout === 'class-folders') return undefined;
-  const tops = topFolders(images, plan.base.length).map((t) => t.name);
-  const splits = resolveSplits(tops);
+  const tops = reading.placed.flatMap((p) => {
+    const segments = listing.relative[p.fileIndex] ?? [];
+    return segments.length > plan.base.length + 1 ? [segments[plan.base.length] ?? ''] : [];
+  });
+  const splits = resolveSplits([...new Set(tops)]);
   return splits.size > 0 ? Object.fromEntries(splits) : undefined;
 }
 
 /** The summary of how the files were read. */
-export function readingOf(reading: Reading, images: readonly (readonly string[])[], alternatives: readonly ReadingAlternative[]): DatasetReading {
+export function readingOf(reading: Reading, listing: Listing, alternatives: readonly ReadingAlternative[]): DatasetReading {
   const plan = reading.plan;
-  const splitFolders = splitFoldersOf(reading, images);
+  const splitFolders = splitFoldersOf(reading, listing);
   const splitsBy = reading.layout === 'split-folders' || plan.splitsBelow.size > 0 ? plan.splitsBy : null;
   return {
     ...(plan.base.length > 0 && { wrapper: plan.base.join('/') }),
