@@ -13,6 +13,9 @@ import { classCount, imageSegments, labelKindOf, readFolders, samePath, type Lis
 import { splitWordOf } from './splitWords';
 import { planFolders } from './structure';
 
+/** At most this many label files get a note of their own when the folders win; the rest share one. */
+const MAX_NOTED_LABEL_FILES = 16;
+
 /** Labels and folders that agree on at least this share of the images they both place raise no warning. */
 export const MIN_AGREEMENT = 0.95;
 
@@ -107,7 +110,13 @@ export function readAuto(listing: Listing, inputs: readonly LabelFileInput[], fo
     return { reading: { ...folders, ...(problem !== undefined && { labelProblem: problem }) }, folders, verdicts, best };
   }
   const verdictOf = (path: string) => verdicts.find((v) => samePath(v.input.path, path));
-  const notes = candidates.map((path) => unusedLabelNote(listing, folderClasses, path, verdictOf(path)));
+  const noted = candidates.slice(0, MAX_NOTED_LABEL_FILES);
+  const notes = noted.map((path) => unusedLabelNote(listing, folderClasses, path, verdictOf(path)));
+  const more = candidates.slice(MAX_NOTED_LABEL_FILES);
+  if (more.length > 0) {
+    const message = `${more.length} more .csv, .tsv or .txt files were not used either: the folders already give ${folderClasses} classes.`;
+    notes.push({ level: 'info', code: 'label-file-unused', message, files: more.map((path) => relativePath(listing, path)) });
+  }
   const warning = best === undefined ? undefined : ignoredLabelWarning(listing, folders, best);
   return { reading: { ...folders, notes: warning ? [warning, ...notes] : notes }, folders, verdicts, best };
 }

@@ -11,7 +11,7 @@ import { isSystemName } from './folders';
 import { labelFileName, type LabelFileInput, type LabelFileKind } from './labels';
 import { pathSegments } from './names';
 import { alternativesOf, readingNotes, readingOf } from './readingChecks';
-import { imageSegments, readFolders, readLabels, readListing, samePath, type IngestFile, type Listing, type Reading } from './readings';
+import { imageSegments, labelKindOf, readFolders, readLabels, readListing, samePath, type IngestFile, type Listing, type Reading } from './readings';
 import { extensionOf, IMAGE_EXTENSIONS } from './skip';
 import { planFolders } from './structure';
 
@@ -56,10 +56,22 @@ export function findLabelFiles(files: readonly IngestFile[]): { path: string; ki
   });
 }
 
-/** The label files to weigh: the chosen one first, then the others, each path once. */
+/**
+ * At most this many label files are weighed (each is matched against every image): a folder with a `.txt`
+ * per image (YOLO annotations) has thousands, and the labelling is among the shallowest.
+ */
+export const MAX_WEIGHED_LABEL_FILES = 16;
+
+/**
+ * The label files to weigh: the chosen one first, then the others, shallowest first and CSVs before lists
+ * at the same depth, each path once, at most `MAX_WEIGHED_LABEL_FILES`.
+ */
 function labelInputs(options: BuildOptions): LabelFileInput[] {
+  const depth = (input: LabelFileInput) => pathSegments(input.path).length * 2 + (labelKindOf(input.path) === 'list' ? 1 : 0);
+  const others = [...(options.labelFiles ?? [])].sort((a, b) => depth(a) - depth(b));
   const inputs = options.labels === undefined ? [] : [options.labels];
-  for (const input of options.labelFiles ?? []) {
+  for (const input of others) {
+    if (inputs.length >= MAX_WEIGHED_LABEL_FILES) break;
     if (!inputs.some((other) => samePath(other.path, input.path))) inputs.push(input);
   }
   return inputs;

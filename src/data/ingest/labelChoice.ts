@@ -10,6 +10,7 @@ import type { FolderPlan } from './folders';
 import { labelFileName, type LabelFileInput } from './labels';
 import { pathSegments } from './names';
 import { classCount, labelKindOf, readLabels, type Listing, type Reading } from './readings';
+import { splitWordOf } from './splitWords';
 
 /** What one label file does with the images. */
 export interface LabelVerdict {
@@ -49,9 +50,14 @@ export function judgeLabelFile(listing: Listing, input: LabelFileInput, plan: Fo
   try {
     const reading = readLabels(listing, input, labelKindOf(input.path), plan);
     const classes = classCount(reading);
-    if (classes >= 2) return { input, reading, template: false, classes };
     const column = reading.labelSource?.labelColumn ?? '';
-    const [only] = new Set(reading.placed.map((p) => p.className));
+    const values = [...new Set(reading.placed.map((p) => p.className))].sort();
+    if (classes >= 2 && values.every((value) => splitWordOf(value) !== undefined)) {
+      const problem = `the labels in column "${column}" of ${file} are split names (${values.join(', ')}), not classes`;
+      return { input, template: false, classes, problem };
+    }
+    if (classes >= 2) return { input, reading, template: false, classes };
+    const [only] = values;
     const problem =
       classes === 1
         ? `every row of ${file} gives the same label ("${only ?? ''}" in column "${column}"): a template, not labels`

@@ -244,4 +244,25 @@ describe('reader: label files beside image folders', () => {
     expect(ds.reading?.alternatives).toEqual([{ layout: 'csv', labelFile: 'd/few.csv', title: 'Label the images from few.csv' }]);
     expect(read(files, { labelFiles: [few, all], labels: few }).labelSource?.file).toBe('d/few.csv');
   });
+
+  it('keeps class folders beside a CSV whose labels are split names (filename,split), and says why', () => {
+    const files = tree('d', { cats: 4, dogs: 4 }, ['splits.csv']);
+    const rows = [0, 1, 2, 3].flatMap((i) => [`cats/${i}.jpg,${i < 3 ? 'train' : 'test'}`, `dogs/${i}.jpg,${i < 3 ? 'train' : 'test'}`]);
+    const ds = read(files, { labelFiles: [{ path: 'd/splits.csv', text: csv('filename,split', rows) }] });
+    expect([ds.layout, ds.classes]).toEqual(['class-folders', ['cats', 'dogs']]);
+    expect(ds.notes?.find((n) => n.files?.[0] === 'splits.csv')?.code).toBe('label-file-unused');
+    expect(readingWarnings(ds)).toEqual([]);
+  });
+
+  it('weighs at most 16 label files, shallowest first, and sums up the unused ones beyond 16 in one note', () => {
+    // A YOLO export: a .txt of boxes per image beside class folders, and classes.txt at the top.
+    const files = tree('yolo', { cats: 20, dogs: 20 }, [...Array.from({ length: 40 }, (_, i) => `labels/${i}.txt`), 'classes.txt']);
+    const labelFiles = files.filter((f) => f.path.endsWith('.txt')).map((f) => ({ path: f.path, text: '0 0.5 0.5 0.2 0.2\n' }));
+    const ds = read(files, { labelFiles });
+    expect([ds.layout, ds.classes]).toEqual(['class-folders', ['cats', 'dogs']]);
+    const unused = (ds.notes ?? []).filter((n) => n.code === 'label-file-unused');
+    expect(unused).toHaveLength(17);
+    expect(unused.at(-1)?.message).toBe('25 more .csv, .tsv or .txt files were not used either: the folders already give 2 classes.');
+  });
 });
+
