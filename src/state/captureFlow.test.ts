@@ -15,6 +15,7 @@ function hashingPool(): { pool: ImagePool; scanned: Blob[] } {
   const pool: ImagePool = {
     size: 1,
     decode: () => Promise.reject(new Error('no decoding in this test')),
+    decodeViews: () => Promise.reject(new Error('no decoding in this test')),
     async scan(blob) {
       scanned.push(blob);
       const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');

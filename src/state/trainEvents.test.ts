@@ -11,6 +11,7 @@ import { createStudioStore } from './studioStore';
 const pool: ImagePool = {
   size: 1,
   decode: () => Promise.reject(new Error('no decoding in this test')),
+  decodeViews: () => Promise.reject(new Error('no decoding in this test')),
   async scan(blob) {
     const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');
     return { ok: true, width: 4, height: 4, sha256, dhash: sha256.slice(0, 16), thumbnail: new Blob([]) };

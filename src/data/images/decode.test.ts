@@ -6,6 +6,7 @@ import {
   cropSourceRect,
   DECODE_ERROR_MESSAGE,
   decodeImageToRgb,
+  decodeViewsToRgb,
   rgbaToRgb,
   viewTransform,
 } from './decode';
@@ -336,5 +337,33 @@ describe('rgbaToRgb over a background', () => {
     const background = new Uint8Array([1, 2, 3, 128, 128, 128, 0, 0, 0]);
     expect([...rgbaToRgb(rgba, 3, background)]).toEqual([10, 20, 30, 128, 128, 128, 100, 100, 100]);
     expect(() => rgbaToRgb(rgba, 3, new Uint8Array(6))).toThrow(RangeError);
+  });
+});
+
+describe('decodeViewsToRgb', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('decodes the file once and draws each view as decodeImageToRgb draws it alone', async () => {
+    const views: (AugmentParams | undefined)[] = [
+      undefined,
+      { ...IDENTITY_AUGMENT, flip: true },
+      { ...IDENTITY_AUGMENT, crop: { x: 0.1, y: 0.2, width: 0.6, height: 0.6 } },
+    ];
+    const alone: Uint8Array[] = [];
+    for (const params of views) {
+      stubSoftware(portrait());
+      alone.push(await decodeImageToRgb(new Blob(['x']), { sizePx: 24, fit: 'squash', ...(params && { params }) }));
+    }
+    stubSoftware(portrait());
+    let decodes = 0;
+    const image = portrait();
+    vi.stubGlobal('createImageBitmap', () => {
+      decodes++;
+      return Promise.resolve(image);
+    });
+    const together = await decodeViewsToRgb(new Blob(['x']), { sizePx: 24, fit: 'squash', views });
+    expect(decodes).toBe(1);
+    expect(together).toEqual(alone);
+    expect(together[0]).not.toEqual(together[1]);
   });
 });

@@ -111,6 +111,34 @@ export async function decodeImageToRgb(blob: Blob, options: number | DecodeOptio
   }
 }
 
+/** What `decodeViewsToRgb` draws: every view of one photo at one size and fit. */
+export interface DecodeViewsOptions {
+  readonly sizePx: number;
+  /** One entry per view wanted; undefined stands for the plain fitted square. */
+  readonly views: readonly (AugmentParams | undefined)[];
+  readonly fit?: PhotoFit;
+}
+
+/**
+ * Decodes an image file once and draws each of `views` from that one bitmap, as `decodeImageToRgb` draws
+ * one: the same bytes, view for view, for a fraction of the decoding (a 5-megapixel JPEG decodes in tens of
+ * milliseconds; a view is drawn in a few).
+ * @throws as `decodeImageToRgb` does.
+ */
+export async function decodeViewsToRgb(blob: Blob, options: DecodeViewsOptions): Promise<Uint8Array[]> {
+  checkSizePx(options.sizePx);
+  const photoFit = checkPhotoFit(options.fit);
+  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') {
+    throw new Error('this environment cannot decode images (needs createImageBitmap and OffscreenCanvas)');
+  }
+  const bitmap = await openBitmap(blob);
+  try {
+    return options.views.map((params) => renderRgb(bitmap, options.sizePx, params ?? IDENTITY_AUGMENT, photoFit));
+  } finally {
+    bitmap.close();
+  }
+}
+
 /** A 2D context on a new `sizePx` square `OffscreenCanvas`, set up to resize smoothly. */
 function squareContext(sizePx: number): OffscreenCanvasRenderingContext2D {
   const context = new OffscreenCanvas(sizePx, sizePx).getContext('2d', { willReadFrequently: true });

@@ -1,10 +1,10 @@
 /**
- * Image worker entry: thin on purpose. Each request is answered by `decodeImageToRgb` or `scanImage`
+ * Image worker entry: thin on purpose. Each request is answered by `decodeImageToRgb`, `decodeViewsToRgb` or `scanImage`
  * (tested in Node); several may be in flight at once, and each gets exactly one response. A bad file fails
  * only its own request: every error is caught and sent back as a message.
  */
 import { errorMessage } from '../../core/errors';
-import { decodeImageToRgb } from './decode';
+import { decodeImageToRgb, decodeViewsToRgb } from './decode';
 import { IMAGE_REQUEST, type ImageRequest, type ImageResponse } from './protocol';
 import { scanImage } from './scan';
 
@@ -21,6 +21,9 @@ async function answer(request: ImageRequest): Promise<void> {
       });
       // The pixels move to the pool instead of being copied.
       reply({ id, ok: true, type: IMAGE_REQUEST.decode, result }, [result.buffer]);
+    } else if (request.type === IMAGE_REQUEST.decodeViews) {
+      const result = await decodeViewsToRgb(request.blob, { sizePx: request.sizePx, views: request.views, fit: request.fit });
+      reply({ id, ok: true, type: IMAGE_REQUEST.decodeViews, result }, result.map((view) => view.buffer));
     } else {
       reply({ id, ok: true, type: IMAGE_REQUEST.scan, result: await scanImage(request.blob) });
     }

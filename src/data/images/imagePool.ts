@@ -6,7 +6,7 @@
  */
 import { CancelledError } from '../../core/errors';
 import type { AugmentParams } from './augment';
-import type { DecodeOptions } from './decode';
+import type { DecodeOptions, DecodeViewsOptions } from './decode';
 import { IMAGE_REQUEST, type ImageJob, type ImageRequest, type ImageResponse } from './protocol';
 import type { ScanResult } from './scan';
 
@@ -38,6 +38,11 @@ export interface ImagePool {
    * environment cannot scan at all, on `signal` abort or on dispose (`CancelledError`).
    */
   scan(blob: Blob, signal?: AbortSignal): Promise<ScanResult>;
+  /**
+   * Decodes a file once and draws every view of `options.views` from it (see `decodeViewsToRgb`): training
+   * asks for all the views of a photo at once, so no photo is decoded twice in a run. Rejects as `decode`.
+   */
+  decodeViews(blob: Blob, options: DecodeViewsOptions, signal?: AbortSignal): Promise<Uint8Array[]>;
   /** Terminates every worker and rejects every pending request with `CancelledError`. Idempotent. */
   dispose(): void;
 }
@@ -197,6 +202,8 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
       const job = { type: IMAGE_REQUEST.decode, blob, sizePx, ...(params ? { params } : {}), ...(fit ? { fit } : {}) };
       return submit(job, signal) as Promise<Uint8Array>;
     },
+    decodeViews: (blob, { sizePx, views, fit }, signal) =>
+      submit({ type: IMAGE_REQUEST.decodeViews, blob, sizePx, views, ...(fit ? { fit } : {}) }, signal) as Promise<Uint8Array[]>,
     scan: (blob, signal) => submit({ type: IMAGE_REQUEST.scan, blob }, signal) as Promise<ScanResult>,
     dispose: () => {
       if (disposed) return;

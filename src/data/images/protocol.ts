@@ -7,7 +7,7 @@ import type { AugmentParams } from './augment';
 import type { PhotoFit } from './photoFit';
 import type { ScanResult } from './scan';
 
-export const IMAGE_REQUEST = { decode: 'decode', scan: 'scan' } as const;
+export const IMAGE_REQUEST = { decode: 'decode', decodeViews: 'decodeViews', scan: 'scan' } as const;
 
 /** A request without its id, as the pool's callers describe it. */
 export type ImageJob =
@@ -22,6 +22,14 @@ export type ImageJob =
       readonly params?: AugmentParams;
       readonly fit?: PhotoFit;
     }
+  /** Decode once and draw every view in `views` (undefined: the plain fitted square); see `decodeViewsToRgb`. */
+  | {
+      readonly type: typeof IMAGE_REQUEST.decodeViews;
+      readonly blob: Blob;
+      readonly sizePx: number;
+      readonly views: readonly (AugmentParams | undefined)[];
+      readonly fit?: PhotoFit;
+    }
   /** Check and describe one file (see `scanImage`). */
   | { readonly type: typeof IMAGE_REQUEST.scan; readonly blob: Blob };
 
@@ -32,11 +40,14 @@ export type ImageRequest = ImageJob & { readonly id: number };
 export interface ImageResults {
   /** `sizePx * sizePx * 3` RGB bytes, moved (transferred) from the worker. */
   readonly decode: Uint8Array;
+  /** One RGB buffer per view, in the order asked, moved from the worker. */
+  readonly decodeViews: Uint8Array[];
   readonly scan: ScanResult;
 }
 
 /** Worker to pool: the result of request `id`, or the message of the error it failed with. */
 export type ImageResponse =
   | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decode; readonly result: Uint8Array }
+  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decodeViews; readonly result: Uint8Array[] }
   | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.scan; readonly result: ScanResult }
   | { readonly id: number; readonly ok: false; readonly message: string };

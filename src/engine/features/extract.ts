@@ -33,6 +33,11 @@ export interface SplitCache {
 export interface ExtractDeps {
   /** Decodes one image to `sizePx * sizePx * 3` RGB bytes, augmented by `params` (null: the plain centre crop). */
   readImage(item: DatasetItem, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
+  /**
+   * Decodes one image once and draws every view in `params` from it (null: the plain centre crop), one RGB
+   * buffer per view. Used instead of `readImage` when given: no photo is then decoded twice in a run.
+   */
+  readViews?(item: DatasetItem, sizePx: number, params: readonly (AugmentParams | null)[]): Promise<Uint8Array[]>;
   onEvent(event: TrainEvent): void;
   readonly signal?: AbortSignal;
   /** Awaited between batches (pause). */
@@ -73,10 +78,11 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   const batches: CachedRow[][] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
   const sizePx = backbone.entry.inputSizePx;
+  const readRow = rowReader(options, deps, sizePx);
   const readBatch = (batch: CachedRow[]): Promise<Decoded[]> =>
     Promise.all(
       batch.map((row) =>
-        deps.readImage(row.item, sizePx, viewParams(row.item, row.view, options.augment, options.seed)).then(
+        readRow(row).then(
           (pixels): Decoded => ({ row, pixels }),
           (error: unknown): Decoded => ({ row, error: errorMessage(error) }),
         ),
@@ -112,6 +118,35 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   }
   // An image whose later view failed after an earlier one was stored: drop its rows everywhere.
   return failed.size === 0 ? caches : dropFailed(caches, failed);
+}
+
+/**
+ * Reads one row's pixels. With `deps.readViews`, the first row of an image asks for all of that image's
+ * views at once and the others take theirs from the same answer (a batch may end between two views of an
+ * image: the answer waits for the next batch, then is let go); else each row is read alone.
+ */
+function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): (row: CachedRow) => Promise<Uint8Array> {
+  const params = (row: CachedRow) => viewParams(row.item, row.view, options.augment, options.seed);
+  const readViews = deps.readViews?.bind(deps);
+  if (!readViews) return (row) => deps.readImage(row.item, sizePx, params(row));
+  const open = new Map<number, { views: Promise<Uint8Array[]>; left: number }>();
+  return (row) => {
+    const { item } = row;
+    let entry = open.get(item.fileIndex);
+    if (!entry) {
+      const count = item.split === 'train' ? options.views + 1 : 1;
+      const all = Array.from({ length: count }, (_, view) => params({ item, view }));
+      entry = { views: readViews(item, sizePx, all), left: count };
+      open.set(item.fileIndex, entry);
+    }
+    entry.left -= 1;
+    if (entry.left === 0) open.delete(item.fileIndex);
+    return entry.views.then((views) => {
+      const pixels = views[row.view];
+      if (!pixels) throw new Error(`view ${row.view} of ${item.path} was not drawn`);
+      return pixels;
+    });
+  };
 }
 
 /** The decoded rows whose image has not failed; records (once per image) the ones that did. */

@@ -78,6 +78,38 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(seen).toEqual(first);
   });
 
+  it('decodes each photo once with readViews: all its views from one call, the same views readImage draws', async () => {
+    const views = { ...settings, epochs: 1, augmentViews: 2, embedBatchSize: 5 };
+    const perRow: { path: string; params: AugmentParams | null }[] = [];
+    const byRow = await runTraining(
+      { dataset, settings: views, backend: 'wasm', ingestMs: 0 },
+      deps([], {
+        readImage: (item, sizePx, params) => {
+          perRow.push({ path: item.path, params });
+          return readJpeg(item, sizePx, params);
+        },
+      }),
+    );
+    const calls = new Map<string, number>();
+    const asked: { path: string; params: AugmentParams | null }[] = [];
+    const once = await runTraining(
+      { dataset, settings: views, backend: 'wasm', ingestMs: 0 },
+      deps([], {
+        readImage: () => Promise.reject(new Error('readImage must not be called when readViews is given')),
+        readViews: (item, sizePx, params) => {
+          calls.set(item.path, (calls.get(item.path) ?? 0) + 1);
+          asked.push(...params.map((p) => ({ path: item.path, params: p })));
+          return Promise.all(params.map((p) => readJpeg(item, sizePx, p)));
+        },
+      }),
+    );
+    // A batch of 5 rows ends between two views of an image (3 rows per training photo): still one call each.
+    expect(calls.size).toBe(dataset.items.length);
+    expect([...calls.values()].every((n) => n === 1)).toBe(true);
+    expect(asked).toEqual(perRow);
+    expect(once?.predictions).toEqual(byRow?.predictions);
+  });
+
   it('stopped after an epoch, keeps the best head so far and reports on it', async () => {
     const controller = new AbortController();
     const events: TrainEvent[] = [];

@@ -63,6 +63,8 @@ export interface RunDeps {
   loadBackbone(entry: BackboneEntry): Promise<Backbone>;
   /** Decodes one image to `sizePx * sizePx * 3` RGB bytes, augmented by `params` (null: the centre crop); throws with a readable message if it cannot. */
   readImage(item: DatasetItem, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;
+  /** Decodes one image once and draws all its views (see `ExtractDeps.readViews`); used instead of `readImage` when given. */
+  readViews?(item: DatasetItem, sizePx: number, params: readonly (AugmentParams | null)[]): Promise<Uint8Array[]>;
   onEvent(event: TrainEvent): void;
   /** Asked after each epoch: true (once per request) to evaluate the model on the held-out splits now. */
   takeEvaluationRequest?(): boolean;

@@ -85,6 +85,12 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
           if (!file) return Promise.reject(new Error('file is no longer available'));
           return pool.decode(file, { sizePx, params: params ?? undefined, fit }, signal);
         },
+        // Every view of a training photo from one decode: a photo is decoded once per run, not once per view.
+        readViews: (item, sizePx, params) => {
+          const file = request.files[item.fileIndex];
+          if (!file) return Promise.reject(new Error('file is no longer available'));
+          return pool.decodeViews(file, { sizePx, views: params.map((p) => p ?? undefined), fit }, signal);
+        },
         onEvent: post,
         takeEvaluationRequest: () => {
           const requested = evaluationRequested;
