@@ -71,6 +71,22 @@ export function throughputPlan(backend: BackendName, backboneId: string) {
  */
 export const SIZES = { dataset: 'hymenoptera', perFolder: QUICK ? 10 : 0, backboneId: BACKBONES[0], sizes: [160, 192, 224] } as const;
 
+/**
+ * WASM threads: the default backbone's features at batch 16 with 1 compute thread (the single-threaded build,
+ * what the studio ran until now) and with the threaded build at 2 threads and at every logical core.
+ */
+export function threadsPlan(cores: number) {
+  const counts = [...new Set([1, 2, cores])].filter((n) => n >= 1).sort((a, b) => a - b);
+  const budgetMs = QUICK ? 6_000 : 20_000;
+  return counts.map((wasmThreads) => ({
+    request: {
+      backend: 'wasm' as const, backboneId: BACKBONES[0], batchSizes: [16], runs: QUICK ? 2 : 4, budgetMs,
+      headRows: 0, stage2Batch: 0, stage2Steps: 0, wasmThreads,
+    },
+    deadlineMs: budgetMs + 20_000,
+  }));
+}
+
 /** Decode + augment: images per dataset and timed passes. */
 export const DECODE = { images: QUICK ? 16 : 48, runs: QUICK ? 2 : 3, sizePx: 224 };
 

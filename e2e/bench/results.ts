@@ -55,6 +55,8 @@ export interface BenchResults {
   browser: { readonly name: string; readonly version: string } | null;
   environment: EnvironmentInfo | null;
   throughput: ThroughputSummary[];
+  /** The default backbone's WASM features at 1, 2 and every core's threads (`threadsPlan`). */
+  threads?: { threads: number; summary: ThroughputSummary }[];
   decode: { readonly dataset: string; readonly results: DecodeResult[] }[];
   ingests: IngestResult[];
   runs: LabelledRun[];
@@ -112,6 +114,22 @@ export function throughputTable(r: BenchResults): string {
     mb(t.peakBytesInGPU), [t.backendStatus === 'initialised' ? '' : `backend: ${t.backendStatus}`, t.error ?? ''].filter(Boolean).join('; '),
   ]);
   return table(['backend', 'backbone', 'embed b=1', 'embed b=16', 'embed b=32', 'head train', 'stage 2 train', 'GPU memory', 'note'], rows);
+}
+
+/** WASM feature throughput by compute threads, against one thread. */
+export function threadsTable(r: BenchResults): string {
+  const rows = r.threads ?? [];
+  const rateOf = (s: ThroughputSummary) => s.results.find((x) => x.kind === 'embed')?.imagesPerSecond ?? Number.NaN;
+  const one = rows.find((x) => x.threads === 1);
+  return table(
+    ['WASM threads', 'backend note', 'features img/s (batch 16)', 'vs 1 thread'],
+    rows.map(({ threads, summary }) => [
+      String(threads),
+      summary.error ?? summary.backendNote,
+      rate(rateOf(summary)),
+      one && Number.isFinite(rateOf(summary) / rateOf(one.summary)) ? `${(rateOf(summary) / rateOf(one.summary)).toFixed(2)}x` : '-',
+    ]),
+  );
 }
 
 /** Decode + augment images per second: the pool, one worker, the page's own thread. */

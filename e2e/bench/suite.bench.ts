@@ -12,7 +12,7 @@ import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { BenchApi } from '../../src/bench/benchPage';
 import { datasetPath } from '../support/paths';
-import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, throughputBackbones, throughputPlan } from './plan';
+import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, threadsPlan, throughputBackbones, throughputPlan } from './plan';
 import * as md from './results';
 import type { BenchResults, LabelledRun } from './results';
 import { TabMemory } from './tabMemory';
@@ -101,6 +101,13 @@ test('benchmark suite', async ({ page, browser }) => {
       }
     }
   }, () => `${md.environmentText(results)}\n\n${md.throughputTable(results)}`);
+
+  await part('threads', async () => {
+    results.threads = [];
+    for (const { request, deadlineMs } of threadsPlan(results.environment?.hardwareConcurrency ?? 1)) {
+      results.threads.push({ threads: request.wasmThreads, summary: await call(page, 'throughput', request, deadlineMs) });
+    }
+  }, () => md.threadsTable(results));
 
   await part('decode', async () => {
     for (const { name } of DATASETS) {

@@ -22,6 +22,8 @@ export interface ThroughputRequest {
   /** Batch size and steps per run of the stage-2 measurement (0 steps: not measured). */
   readonly stage2Batch: number;
   readonly stage2Steps: number;
+  /** WASM compute threads (see `InitBackendOptions.wasmThreads`); absent: one. */
+  readonly wasmThreads?: number;
 }
 
 /** Which part of the engine a measurement times. */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { hasConvolutionGradients, registerWasmGradientKernels } from './wasmGradients';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -34,6 +34,11 @@ export interface InitBackendOptions {
   readonly preference?: 'auto' | BackendName;
   /** URLs of the WASM binaries (Vite `?url` imports), keyed by file name. */
   readonly wasmPaths?: Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+  /**
+   * WASM compute threads (measured by the bench); 1 or absent: the single-threaded build. More needs cross-origin
+   * isolation, and replaces tfjs's own choice of half the logical cores.
+   */
+  readonly wasmThreads?: number;
 }
 
 interface GpuAdapterLike {
@@ -91,7 +96,9 @@ let current: BackendInfo | null = null;
  * BROWSER-ML-NOTES), and on small machines it brings nothing.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const threads = options.wasmThreads ?? 1;
+  if (threads > 1) setThreadsCount(threads);
+  else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (options.wasmPaths) setWasmPaths(options.wasmPaths);
   const preference = options.preference ?? 'auto';
   const probes: BackendProbe[] = [];
