@@ -15,13 +15,14 @@ const ISOLATION_HEADERS = {
  * The built app's Content-Security-Policy (sent by `vite preview`, what `npm start` serves; the dev server
  * needs inline scripts for hot reload, so it does not send it). No inline script and no eval: scripts and
  * workers come from the page's own origin only, and `'wasm-unsafe-eval'` lets the WASM backend compile its
- * binary. Network reads go to the own origin, plus the public hosts of the online backbones (fetched only
- * when the user picks one). Styles allow inline `style` attributes, which React and the charts set.
+ * binary; `blob:` scripts and workers are the threaded WASM backend's helper threads, which tfjs starts from
+ * blobs it makes itself (only code already running on the page can make one). Network reads go to the own
+ * origin, plus the public hosts of the online backbones (fetched only when the user picks one). Styles allow inline `style` attributes, which React and the charts set.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
   "connect-src 'self' https://tfhub.dev https://www.kaggle.com https://storage.googleapis.com",
   "img-src 'self' blob: data:",
   "media-src 'self' blob: mediastream:",
@@ -37,7 +38,14 @@ const PREVIEW_HEADERS = { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTE
 export default defineConfig({
   // studioPwa: the offline service worker and web manifest (see src/tools/pwa.ts).
   plugins: [react(), studioPwa()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // Threaded WASM sends its backend factory's source text (Function.toString) to its helper threads, where
+    // only that text runs: the minifier's renaming and its compression (`typeof _scriptDir !== "undefined"`
+    // becomes `_scriptDir !== void 0`) break it there and the threads never start. Workers are therefore only
+    // stripped of whitespace.
+    rolldownOptions: { output: { minify: { mangle: false, compress: false, codegen: { removeWhitespace: true } } } },
+  },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: PREVIEW_HEADERS, port: 4173 },
   build: {

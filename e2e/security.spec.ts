@@ -38,7 +38,9 @@ test('the built app sends a strict CSP and cross-origin isolation, and the page 
   const headers = response?.headers() ?? {};
   const csp = headers['content-security-policy'] ?? '';
   const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
-  expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+  // `blob:`: the threaded WASM backend's helper threads, started from blobs tfjs makes itself.
+  expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+  expect(directives.get('worker-src')).toEqual(["'self'", 'blob:']);
   expect(directives.get('default-src')).toEqual(["'self'"]);
   expect(directives.get('object-src')).toEqual(["'none'"]);
   expect(csp).not.toContain("'unsafe-eval'");

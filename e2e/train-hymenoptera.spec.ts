@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { expect, test } from '@playwright/test';
 import { datasetPath } from './support/paths';
 
@@ -28,6 +29,9 @@ test('chooses hymenoptera, trains the default backbone and downloads a true repo
 
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('backend')).toContainText('wasm');
+  // The built app computes on every core: the threaded WASM build, one thread per core (up to 8).
+  const threads = Math.min(8, os.cpus().length);
+  await expect(page.getByTestId('backend')).toContainText(`; ${threads} thread${threads === 1 ? '' : 's'})`);
   // The charts appear with the first epoch and grow while training runs.
   await expect(page.getByTestId('chart-loss').locator('.chart-line-train')).toBeVisible({ timeout: 240_000 });
   await expect(page.getByTestId('chart-accuracy')).toBeVisible();

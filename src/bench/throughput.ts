@@ -7,7 +7,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../core/errors';
 import type { DatasetItem } from '../core/types';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, prepareFineTuneBackend } from '../engine/backend';
 import { loadBackbone } from '../engine/backbones';
 import type { Backbone } from '../engine/backbones';
@@ -38,8 +37,7 @@ interface Budget {
 export async function measureThroughput(request: ThroughputRequest, post: (event: ThroughputEvent) => void): Promise<void> {
   const info = await initBackend({ preference: request.backend, wasmPaths: WASM_PATHS, wasmThreads: request.wasmThreads });
   const usable = info.name === request.backend;
-  const threads = info.name === 'wasm' ? `; ${getThreadsCount()} WASM thread(s)` : '';
-  post({ type: 'backend', requested: request.backend, name: info.name, usable, reason: usable ? info.reason + threads : (info.probes[0]?.note ?? info.reason) });
+  post({ type: 'backend', requested: request.backend, name: info.name, usable, reason: usable ? info.reason : (info.probes[0]?.note ?? info.reason) });
   if (!usable) return post({ type: 'done' });
   const loadStart = performance.now();
   const backbone = await loadBackbone(getBackboneEntry(request.backboneId));

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { hasConvolutionGradients, registerWasmGradientKernels } from './wasmGradients';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -35,8 +35,9 @@ export interface InitBackendOptions {
   /** URLs of the WASM binaries (Vite `?url` imports), keyed by file name. */
   readonly wasmPaths?: Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
   /**
-   * WASM compute threads (measured by the bench); 1 or absent: the single-threaded build. More needs cross-origin
-   * isolation, and replaces tfjs's own choice of half the logical cores.
+   * WASM compute threads; 1 or absent: the single-threaded build. More needs cross-origin isolation (else
+   * tfjs falls back to one thread), and replaces tfjs's own choice of half the logical cores. See
+   * `wasmThreadsFor`.
    */
   readonly wasmThreads?: number;
 }
@@ -90,15 +91,32 @@ async function trySet(name: BackendName): Promise<string | null> {
 
 let current: BackendInfo | null = null;
 
+/** The threaded WASM build starts at most this many helper threads (tfjs pre-creates 8 workers). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * The WASM compute threads for a machine with `cores` logical cores: every core, up to `MAX_WASM_THREADS`
+ * (measured on 2 cores: MobileNetV2 1.0 features at 1.62x one thread's rate, `npm run bench`). A machine
+ * without cross-origin isolation gets one, as the threaded build cannot start there.
+ */
+export function wasmThreadsFor(cores: number | undefined, isolated: boolean): number {
+  if (!isolated || typeof cores !== 'number' || !Number.isFinite(cores)) return 1;
+  return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(cores)));
+}
+
 /**
  * Chooses, initialises and returns the backend. Auto order: a hardware WebGPU adapter, a hardware WebGL
- * context, WASM (SIMD), CPU. Threaded WASM is off: a minified build hangs at its start-up (see
- * BROWSER-ML-NOTES), and on small machines it brings nothing.
+ * context, WASM (SIMD, threaded when `options.wasmThreads` > 1), CPU. A WASM reason ends with the threads it
+ * runs on ("fastest available; 2 threads").
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const threads = options.wasmThreads ?? 1;
-  if (threads > 1) setThreadsCount(threads);
-  else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (threads > 1) {
+    // The threaded backend caps its threads at half of `navigator.hardwareConcurrency`, read when its binary
+    // starts: it is told the cores it should count as twice the threads wanted (this worker's navigator only).
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: threads * 2, configurable: true });
+    setThreadsCount(threads);
+  } else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   if (options.wasmPaths) setWasmPaths(options.wasmPaths);
   const preference = options.preference ?? 'auto';
   const probes: BackendProbe[] = [];
@@ -123,7 +141,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 }
 
 function publish(info: BackendInfo): BackendInfo {
-  current = Object.freeze({ ...info, probes: Object.freeze([...info.probes]) });
+  const threads = info.name === 'wasm' ? getThreadsCount() : 0;
+  const reason = threads > 0 ? `${info.reason}; ${threads} thread${threads === 1 ? '' : 's'}` : info.reason;
+  current = Object.freeze({ ...info, reason, probes: Object.freeze([...info.probes]) });
   return current;
 }
 

@@ -8,7 +8,7 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { errorMessage } from '../../core/errors';
 import { createImagePool } from '../../data/images';
 import { checkPhotoFit } from '../../data/images';
-import { initBackend, prepareFineTuneBackend } from '../backend/backend';
+import { initBackend, prepareFineTuneBackend, wasmThreadsFor } from '../backend/backend';
 import { loadBackbone } from '../backbones/backbones';
 import { backboneIOHandler } from '../backbones/onlineBackbones';
 import { createPauseGate } from './pauseGate';
@@ -56,6 +56,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
     const fit = checkPhotoFit(request.settings.photoFit);
     const backend = await initBackend({
       preference: request.backend,
+      // Every core computes (the image pool above was sized from the real core count first).
+      wasmThreads: wasmThreadsFor(navigator.hardwareConcurrency, crossOriginIsolated),
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmPlainUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
