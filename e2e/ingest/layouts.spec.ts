@@ -128,3 +128,24 @@ test('class folders named like splits get a reading warning above everything, be
   await expect(warnings).toContainText('Check how the folder was read before training');
   await expect(page.getByTestId('reading-warning-classes-look-like-splits')).toContainText('"testimages", "trainimages" are named like a split');
 });
+
+test('two unnamed folders holding the same classes are read as splits, and the other reading is one click', async ({ page }) => {
+  const folder = path.join(tempDir, 'two-parts');
+  for (const [part, count] of [['part-a', 6], ['part-b', 3]] as const) {
+    for (const cls of ['ants', 'bees']) {
+      mkdirSync(path.join(folder, part, cls), { recursive: true });
+      for (const name of photos(`hymenoptera/train/${cls}`, count)) copyFileSync(datasetPath(`hymenoptera/train/${cls}/${name}`), path.join(folder, part, cls, name));
+    }
+  }
+  await page.goto('/');
+  await page.getByLabel('Choose folder').setInputFiles(folder);
+  await expect(page.getByTestId('layout')).toHaveText(
+    'Layout: split folders (part-a/ → train, part-b/ → test, found by their shared class folders), one folder per class in each.',
+  );
+  await expect(page.getByTestId('note-reading-chosen')).toContainText('No folder is named like a split');
+  await page.getByTestId('layout-alternative').filter({ hasText: 'Read each top folder as a class' }).click();
+  await expect(page.getByTestId('layout')).toHaveText('Layout: one folder per class.');
+  await expect(page.getByTestId('reading-warning-subfolders-repeat')).toContainText('"part-a", "part-b" each hold the same sub-folders');
+  await page.getByTestId('reading-warning-alternative').filter({ hasText: 'Read the top folders as splits holding class folders' }).click();
+  await expect(page.getByTestId('total-test')).toHaveText('6');
+});

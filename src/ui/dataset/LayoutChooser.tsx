@@ -2,6 +2,7 @@ import type { Dataset, DatasetLayout } from '../../core/types';
 import { isActive } from '../../state';
 import type { IngestOptions } from '../../state';
 import { SelectField } from '../shared/Fields';
+import { ReadingAlternatives } from './ReadingAlternatives';
 import { studioActions, useStudio } from '../shared/useStudio';
 
 /** The layout select's values: `labels` stands for `csv` or `list`, by the label file's extension. */
@@ -88,19 +89,7 @@ export function LayoutChooser() {
       {alternatives.length > 0 && (
         <div className="layout-alternatives" data-testid="layout-alternatives">
           <span className="muted">Also fits:</span>
-          {alternatives.map((alt) => (
-            <button
-              key={`${alt.layout}:${alt.labelFile ?? ''}`}
-              type="button"
-              disabled={disabled}
-              data-testid="layout-alternative"
-              onClick={() =>
-                studioActions().setIngestOptions({ layout: alt.layout, labelFile: alt.labelFile ?? null, fileColumn: null, labelColumn: null })
-              }
-            >
-              {alt.title}
-            </button>
-          ))}
+          <ReadingAlternatives alternatives={alternatives} disabled={disabled} testId="layout-alternative" />
         </div>
       )}
       <SelectField<LayoutChoice>

@@ -1,6 +1,7 @@
 import { readingWarnings, type Dataset } from '../../core/types';
 import { isActive } from '../../state';
-import { studioActions, useStudio } from '../shared/useStudio';
+import { useStudio } from '../shared/useStudio';
+import { ReadingAlternatives } from './ReadingAlternatives';
 
 /**
  * The notes that say the folder may have been read wrongly (class names like splits, repeated sub-folders,
@@ -24,19 +25,7 @@ export function ReadingWarnings({ dataset }: { readonly dataset: Dataset }) {
       </ul>
       {alternatives.length > 0 && (
         <div className="actions">
-          {alternatives.map((alt) => (
-            <button
-              key={`${alt.layout}:${alt.labelFile ?? ''}`}
-              type="button"
-              disabled={disabled}
-              data-testid="reading-warning-alternative"
-              onClick={() =>
-                studioActions().setIngestOptions({ layout: alt.layout, labelFile: alt.labelFile ?? null, fileColumn: null, labelColumn: null })
-              }
-            >
-              {alt.title}
-            </button>
-          ))}
+          <ReadingAlternatives alternatives={alternatives} disabled={disabled} testId="reading-warning-alternative" />
         </div>
       )}
     </div>
