@@ -24,20 +24,23 @@ export interface AutoReading {
   readonly reading: Reading;
   readonly folders: Reading;
   readonly verdicts: readonly LabelVerdict[];
+  /** The segments of every image to use (`imageSegments`), walked once for every reading of the listing. */
+  readonly images: readonly (readonly string[])[];
   /** The label file whose reading was used or offered (the best one), if any labels the images. */
   readonly best?: LabelVerdict;
 }
 
 /** The paths of the label files to say something about: those in the listing, then any given from elsewhere. */
-export function labelCandidates(inputs: readonly LabelFileInput[], found: readonly string[]): string[] {
+function labelCandidates(inputs: readonly LabelFileInput[], found: readonly string[]): string[] {
   const paths = [...found];
   for (const input of inputs) if (!paths.some((path) => samePath(path, input.path))) paths.push(input.path);
   return paths;
 }
 
-/** True when a class-folder reading's classes are named like splits (`trainimages`, `test_set`). */
-export function classesLookLikeSplits(reading: Reading): boolean {
-  return reading.layout === 'class-folders' && reading.placed.some((p) => splitWordOf(p.className) !== undefined);
+/** A class-folder reading's class names that are named like splits (`trainimages`, `test_set`), sorted. */
+export function splitLikeClassNames(reading: Reading): string[] {
+  if (reading.layout !== 'class-folders') return [];
+  return [...new Set(reading.placed.map((p) => p.className))].filter((c) => splitWordOf(c) !== undefined).sort();
 }
 
 /** The info note on a label file the folders made unnecessary, saying how to use it instead. */
@@ -89,7 +92,8 @@ function labelProblem(candidates: readonly string[], verdicts: readonly LabelVer
  * `preferred`, when given, is the one the user chose: it wins over the others when it labels the images.
  */
 export function readAuto(listing: Listing, inputs: readonly LabelFileInput[], found: readonly string[], preferred?: string): AutoReading {
-  const plan: FolderPlan = planFolders(imageSegments(listing));
+  const images = imageSegments(listing);
+  const plan: FolderPlan = planFolders(images);
   const folders = readFolders(listing, plan);
   const verdicts = inputs.map((input) => judgeLabelFile(listing, input, plan));
   const chosen = preferred === undefined ? undefined : verdicts.find((v) => samePath(v.input.path, preferred));
@@ -98,16 +102,16 @@ export function readAuto(listing: Listing, inputs: readonly LabelFileInput[], fo
   const labels = best?.reading;
   const disagrees = (labels: Reading) =>
     labels.placed.length >= folders.placed.length && (agreement(folders, labels) ?? 0) < MIN_AGREEMENT;
-  if (best !== undefined && labels !== undefined && (folderClasses < 2 || classesLookLikeSplits(folders) || disagrees(labels))) {
+  if (best !== undefined && labels !== undefined && (folderClasses < 2 || splitLikeClassNames(folders).length > 0 || disagrees(labels))) {
     const file = labelFileName(best.input.path);
     const others = verdicts.filter((v) => v !== best).map((v) => otherLabelFileNote(listing, v, file));
-    return { reading: { ...labels, notes: [...labels.notes, ...others] }, folders, verdicts, best };
+    return { reading: { ...labels, notes: [...labels.notes, ...others] }, folders, verdicts, images, best };
   }
   const candidates = labelCandidates(inputs, found);
   if (folderClasses < 2) {
     const ordered = chosen === undefined ? verdicts : [chosen, ...verdicts.filter((v) => v !== chosen)];
     const problem = labelProblem(candidates, ordered);
-    return { reading: { ...folders, ...(problem !== undefined && { labelProblem: problem }) }, folders, verdicts, best };
+    return { reading: { ...folders, ...(problem !== undefined && { labelProblem: problem }) }, folders, verdicts, images, best };
   }
   const verdictOf = (path: string) => verdicts.find((v) => samePath(v.input.path, path));
   const noted = candidates.slice(0, MAX_NOTED_LABEL_FILES);
@@ -118,5 +122,5 @@ export function readAuto(listing: Listing, inputs: readonly LabelFileInput[], fo
     notes.push({ level: 'info', code: 'label-file-unused', message, files: more.map((path) => relativePath(listing, path)) });
   }
   const warning = best === undefined ? undefined : ignoredLabelWarning(listing, folders, best);
-  return { reading: { ...folders, notes: warning ? [warning, ...notes] : notes }, folders, verdicts, best };
+  return { reading: { ...folders, notes: warning ? [warning, ...notes] : notes }, folders, verdicts, images, best };
 }

@@ -11,7 +11,7 @@ import { isSystemName } from './folders';
 import { labelFileName, type LabelFileInput, type LabelFileKind } from './labels';
 import { pathSegments } from './names';
 import { alternativesOf, readingNotes, readingOf } from './readingChecks';
-import { imageSegments, labelKindOf, readFolders, readLabels, readListing, samePath, type IngestFile, type Listing, type Reading } from './readings';
+import { labelKindOf, readFolders, readLabels, readListing, samePath, unlabelledFolders, type IngestFile, type Listing, type Reading } from './readings';
 import { extensionOf, IMAGE_EXTENSIONS } from './skip';
 import { planFolders } from './structure';
 
@@ -100,7 +100,7 @@ function tooFewClassesMessage(listing: Listing, reading: Reading, classes: reado
   }
   const extra = reading.labelProblem === undefined ? '' : ` ${reading.labelProblem}`;
   if (classes.length === 0 && reading.unlabelled.length > 0) {
-    const folders = [...new Set(reading.unlabelled.map((u) => u.path.split('/').slice(0, -1).join('/')))];
+    const folders = unlabelledFolders(reading);
     return (
       `The ${reading.unlabelled.length} images in ${where} lie loose in ${folders.map((f) => `"${f}/"`).join(', ')} ` +
       `with no class folders, so nothing labels them: put each class in its own sub-folder (e.g. ` +
@@ -134,7 +134,6 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Datas
     }),
   );
   const { layout, skipped, labelSource, unlabelled } = reading;
-  const images = imageSegments(listing);
   const alternatives = alternativesOf(auto, reading, labelSource?.file);
   const dataset: Dataset = {
     name: listing.name,
@@ -147,7 +146,7 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Datas
     ...(unlabelled.length > 0 && { unlabelled }),
   };
   const checks = datasetChecks(dataset, { root: listing.root, plan: reading.plan });
-  return { ...dataset, notes: [...readingNotes(reading, images), ...reading.notes, ...checks] };
+  return { ...dataset, notes: [...readingNotes(reading, auto.images), ...reading.notes, ...checks] };
 }
 
 /**
@@ -186,7 +185,7 @@ export function buildDataset(files: readonly IngestFile[], options: BuildOptions
   const auto = readAuto(listing, labelInputs(options), found, options.labels?.path);
   if (layout === 'auto') return toDataset(listing, auto.reading, auto);
   if (layout === 'class-folders' || layout === 'split-folders') {
-    return toDataset(listing, readFolders(listing, planFolders(imageSegments(listing), layout)), auto);
+    return toDataset(listing, readFolders(listing, planFolders(auto.images, layout)), auto);
   }
   if (options.labels === undefined) {
     throw new UserFacingError(

@@ -9,7 +9,7 @@ import type { DatasetNote, DatasetNoteCode } from '../../core/types';
 import type { FolderPlan } from './folders';
 import { labelFileName, type LabelFileInput } from './labels';
 import { pathSegments } from './names';
-import { classCount, labelKindOf, readLabels, type Listing, type Reading } from './readings';
+import { labelKindOf, readLabels, type Listing, type Reading } from './readings';
 import { splitWordOf } from './splitWords';
 
 /** What one label file does with the images. */
@@ -49,9 +49,9 @@ export function judgeLabelFile(listing: Listing, input: LabelFileInput, plan: Fo
   }
   try {
     const reading = readLabels(listing, input, labelKindOf(input.path), plan);
-    const classes = classCount(reading);
     const column = reading.labelSource?.labelColumn ?? '';
     const values = [...new Set(reading.placed.map((p) => p.className))].sort();
+    const classes = values.length;
     if (classes >= 2 && values.every((value) => splitWordOf(value) !== undefined)) {
       const problem = `the labels in column "${column}" of ${file} are split names (${values.join(', ')}), not classes`;
       return { input, template: false, classes, problem };

@@ -5,10 +5,10 @@
  * that fit, each one click away. Pure.
  */
 import type { DatasetLayout, DatasetNote, DatasetReading, ReadingAlternative, SplitName } from '../../core/types';
-import type { AutoReading } from './choose';
+import { splitLikeClassNames, type AutoReading } from './choose';
 import type { FolderPlan } from './folders';
 import { labelFileName } from './labels';
-import { classCount, type Listing, type Reading } from './readings';
+import { classCount, unlabelledFolders, type Listing, type Reading } from './readings';
 import { resolveSplits, splitWordOf } from './splitWords';
 import { overlapOf, topFolders } from './structure';
 
@@ -20,8 +20,7 @@ function quoted(names: readonly string[]): string {
 
 /** `classes-look-like-splits`: class folders named like splits (`trainimages`, `test_set`). */
 function splitLikeClasses(reading: Reading): DatasetNote[] {
-  if (reading.layout !== 'class-folders') return [];
-  const names = [...new Set(reading.placed.map((p) => p.className))].filter((c) => splitWordOf(c) !== undefined).sort();
+  const names = splitLikeClassNames(reading);
   if (names.length === 0) return [];
   const message =
     `The class${names.length > 1 ? 'es' : ''} ${quoted(names)} ${names.length > 1 ? 'are' : 'is'} named like a ` +
@@ -79,7 +78,7 @@ function structureChoice(reading: Reading): DatasetNote[] {
 function unlabelledInFolders(reading: Reading): DatasetNote[] {
   if (reading.layout !== 'class-folders' && reading.layout !== 'split-folders') return [];
   if (reading.unlabelled.length === 0) return [];
-  const folders = [...new Set(reading.unlabelled.map((u) => u.path.split('/').slice(0, -1).join('/')))];
+  const folders = unlabelledFolders(reading);
   const message =
     `${reading.unlabelled.length} image(s) in ${quoted(folders.map((f) => `${f}/`))} have no class folder, so no ` +
     `label: they are kept aside, not trained on, and can be classified once a model exists.`;

@@ -72,6 +72,11 @@ export function classCount(reading: Reading): number {
   return new Set(reading.placed.map((p) => p.className)).size;
 }
 
+/** The folders the unlabelled images of a reading lie in (`testimages`, `seg_pred/seg_pred`), first seen first. */
+export function unlabelledFolders(reading: Pick<Reading, 'unlabelled'>): string[] {
+  return [...new Set(reading.unlabelled.map((u) => u.path.split('/').slice(0, -1).join('/')))];
+}
+
 /** The segments (below the root) of every file that is an image to use, in file order. */
 export function imageSegments(listing: Listing): (readonly string[])[] {
   return listing.files.flatMap((file, i) => {
