@@ -1,7 +1,7 @@
 import type { DatasetNote } from '../../core/types';
 
 /** Longest list of files or names shown under one note; the rest are counted. */
-const MAX_LISTED = 500;
+export const MAX_LISTED = 500;
 
 /**
  * What the studio noticed about the dataset: warnings first, then information, each with its message and an

@@ -1,7 +1,5 @@
 import type { UnlabelledImage } from '../../core/types';
-
-/** Longest list of unlabelled images shown; the rest are counted. */
-const MAX_LISTED = 500;
+import { MAX_LISTED } from './DatasetNotes';
 
 /** The images no label names (a test set without answers): counted, listed, and said to be kept aside. */
 export function UnlabelledList({ unlabelled }: { readonly unlabelled: readonly UnlabelledImage[] }) {
