@@ -10,11 +10,12 @@ interface ReportJson {
   classes: string[];
   counts: Record<string, Record<string, number>>;
   skipped: { file: string; reason: string }[];
-  settings: { epochs: number };
+  settings: { epochs: number; augmentViews: number };
   history: { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; elapsedMs: number }[];
   evaluation: { split: string; accuracy: number; confusionMatrix: number[][]; perClass: { class: string; support: number }[] };
   timings: { ingestMs: number; embedMs: number; trainMs: number; totalMs: number };
   embedImagesPerSecond: number;
+  profile?: Record<string, number>;
 }
 
 const sum = (counts: Record<string, number> | undefined): number => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
@@ -61,6 +62,12 @@ test('chooses hymenoptera, trains the default backbone and downloads a true repo
   expect(report.evaluation.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(153);
   expect(report.evaluation.perClass.map((c) => c.support)).toEqual([70, 83]);
   for (const key of ['ingestMs', 'embedMs', 'trainMs', 'totalMs'] as const) expect(report.timings[key]).toBeGreaterThan(0);
+  // One decode per photo in the built app: the 398 photos decoded once each, their 245 * 2 augmented views
+  // drawn from those decodes; every core computing; nothing leaked.
+  const views = report.settings.augmentViews;
+  expect(report.profile).toMatchObject({ photosDecoded: 398, viewsDrawn: 398 + 245 * views, wasmThreads: threads, tensorsLeaked: 0 });
+  expect(report.profile?.imageDecodeMs).toBeGreaterThan(0);
+  expect(report.profile?.featuresMs).toBeGreaterThan(0);
 
   // The accuracy on screen is the report's.
   await expect(page.getByTestId('accuracy-val')).toHaveText(`${(report.evaluation.accuracy * 100).toFixed(1)}%`);

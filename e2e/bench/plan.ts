@@ -8,7 +8,7 @@ import type { TrainSettings } from '../../src/engine/training';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 
-/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, decode, hymenoptera, rps, sizes, scale); default all. */
+/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, threads, decode, hymenoptera, rps, sizes, scale, defaults); default all. */
 const PARTS = process.env.BENCH_PARTS?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
 export const runsPart = (name: string): boolean => PARTS === null || PARTS.includes(name);
 
@@ -100,3 +100,28 @@ export const SCALE = {
   sizePx: 96,
   settings: { backboneId: 'mobilenet_v1_0.25_224_graph', augmentViews: 0, earlyStopping: false, epochs: QUICK ? 2 : 5 } satisfies Partial<TrainSettings>,
 };
+
+/**
+ * Defaults from measurement (the `defaults` part): on each dataset, the studio's defaults exactly as a new
+ * user trains with them, first as the studio computed until issue 18 (`before`: one WASM thread, a decode per
+ * view) and then as it does now; then one setting changed at a time from the defaults. The generated set
+ * (10,000 images, 10 classes) is too large for 2 views here: it is trained with 0 views, at the default head
+ * batch and at a larger one (what the head costs at that size).
+ */
+export const DEFAULTS = {
+  datasets: [
+    {
+      name: 'hymenoptera', perFolder: QUICK ? 10 : 0,
+      variants: [{ augmentViews: 0 }, { augmentViews: 1 }, { augmentViews: 4 }, { inputSizePx: 160 }] satisfies Partial<TrainSettings>[],
+    },
+    {
+      name: 'rps', perFolder: QUICK ? 10 : 0,
+      variants: [{ augmentViews: 0 }, { augmentViews: 1 }, { inputSizePx: 160 }] satisfies Partial<TrainSettings>[],
+    },
+  ],
+  before: { wasmThreads: 1, decodeEachView: true },
+  generated: {
+    images: QUICK ? 300 : 10_000, classes: 10, sizePx: 96,
+    variants: [{ augmentViews: 0 }, { augmentViews: 0, batchSize: 128 }] satisfies Partial<TrainSettings>[],
+  },
+} as const;

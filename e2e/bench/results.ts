@@ -8,6 +8,9 @@ import type { IngestResult, StudioRunResult } from '../../src/bench/studioRun';
 import type { TeachableResult } from '../../src/bench/teachable';
 import type { ThroughputSummary } from '../../src/bench/throughputClient';
 import type { MeasureKind } from '../../src/bench/throughputProtocol';
+import { accuracyText, mb, pct, rate, s, table } from './markdown';
+import type { DefaultsRow } from './defaultsResults';
+import { beforeNowTable, defaultsTable, profileTable } from './defaultsResults';
 import type { TabMemoryPeak } from './tabMemory';
 
 /** A studio run with what it stands for in the tables. */
@@ -64,17 +67,13 @@ export interface BenchResults {
   sizes: LabelledRun[];
   teachable: { readonly dataset: string; readonly result: TeachableResult & { readonly baseLayers: number }; readonly memory: TabMemoryPeak }[];
   scale: ScaleRow[];
+  /** The defaults part: the studio's defaults before and now, and one setting changed at a time (`DEFAULTS`). */
+  defaults?: DefaultsRow[];
   /** Wall time of each part of the suite, ms. */
   sections: Record<string, number>;
   errors: { readonly section: string; readonly message: string }[];
 }
 
-const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : '-');
-const rate = (x: number): string => (!Number.isFinite(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const mb = (bytes: number | null): string => (bytes === null || bytes <= 0 ? '-' : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`);
-const pct = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '-' : (x * 100).toFixed(1));
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const short = (id: string): string =>
   id.replace('mobilenet_', 'MobileNet').replace('_224', '').replace('v2_', 'V2 ').replace('v1_', ' v1 ').replace('_graph', ' (graph)');
 
@@ -136,10 +135,6 @@ export function threadsTable(r: BenchResults): string {
 export function decodeTable(r: BenchResults): string {
   const rows = r.decode.flatMap((d) => d.results.map((x) => [d.dataset, x.mode, String(x.images), rate(x.imagesPerSecond)]));
   return table(['images of', 'decode + augment on', 'images', 'images/s'], rows);
-}
-
-function accuracyText(run: StudioRunResult): string {
-  return Object.entries(run.accuracy).map(([split, acc]) => `${split} ${pct(acc)}`).join(', ');
 }
 
 /** Epochs run (stage 1 + stage 2) and augmented views per training image. */
@@ -242,6 +237,9 @@ export function summaryMarkdown(r: BenchResults): string {
     ['Backbones (head only)', backboneTable(r)],
     ['Input size (head only)', inputSizeTable(r)],
     ['Scale (generated images)', scaleTable(r)],
+    ['Where the time goes: the defaults, before issue 18 and now', profileTable(r.defaults ?? [])],
+    ['The defaults before issue 18 and now', beforeNowTable(r.defaults ?? [])],
+    ['Time to accuracy: the defaults, and one setting changed at a time', defaultsTable(r.defaults ?? [])],
     ['Responsiveness while training (main thread of the page)', responsivenessTable(r)],
   ];
   const errors = r.errors.map((e) => `- ${e.section}: ${e.message}`).join('\n');

@@ -12,7 +12,8 @@ import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { BenchApi } from '../../src/bench/benchPage';
 import { datasetPath } from '../support/paths';
-import { BACKBONES, BACKENDS, DATASETS, DECODE, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, threadsPlan, throughputBackbones, throughputPlan } from './plan';
+import { BACKBONES, BACKENDS, DATASETS, DECODE, DEFAULTS, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, threadsPlan, throughputBackbones, throughputPlan } from './plan';
+import { beforeNowTable, defaultsTable, profileTable, variantLabel } from './defaultsResults';
 import * as md from './results';
 import type { BenchResults, LabelledRun } from './results';
 import { TabMemory } from './tabMemory';
@@ -51,7 +52,7 @@ function newResults(): BenchResults {
 }
 
 test('benchmark suite', async ({ page, browser }) => {
-  test.setTimeout((QUICK ? 8 : 40) * 60_000);
+  test.setTimeout((QUICK ? 10 : 80) * 60_000);
   const startMs = Date.now();
   const results = newResults();
   const save = (): void => {
@@ -164,6 +165,30 @@ test('benchmark suite', async ({ page, browser }) => {
       save();
     }
   }, () => md.scaleTable(results));
+
+  await part('defaults', async () => {
+    results.defaults = [];
+    const rows = results.defaults;
+    const train = async (dataset: string, label: string, settings: typeof RECIPE, tuning?: typeof DEFAULTS.before): Promise<void> => {
+      const { value: run, memory: peak } = await memory.during(() => call(page, 'train', settings, 'auto', tuning ? { tuning } : {}));
+      rows.push({ dataset, label, run, memory: peak });
+      save();
+      console.log(`${dataset}, ${label}: ${(run.trainWallMs / 1000).toFixed(1)} s, ${JSON.stringify(run.accuracy)}`);
+    };
+    for (const { name, perFolder, variants } of DEFAULTS.datasets) {
+      await loadFolder(page, datasetPath(name), `${name}-defaults`, perFolder);
+      await call(page, 'ingest', `${name}-defaults`);
+      // The studio's defaults as a new user trains with them (backend: auto, as the page chooses).
+      await train(name, 'before', {}, DEFAULTS.before);
+      await train(name, 'defaults', {});
+      for (const changed of variants) await train(name, variantLabel(changed), changed);
+    }
+    const { images, classes, sizePx, variants } = DEFAULTS.generated;
+    const generated = `generated ${images}`;
+    await call(page, 'generate', generated, images, classes, sizePx);
+    await call(page, 'ingest', generated);
+    for (const changed of variants) await train(generated, variantLabel(changed), changed);
+  }, () => [profileTable(results.defaults ?? []), beforeNowTable(results.defaults ?? []), defaultsTable(results.defaults ?? [])].join('\n\n'));
 
   await memory.dispose();
   save();

@@ -8,8 +8,9 @@ import type { Dataset, SplitName } from '../core/types';
 import { createImagePool } from '../data/images';
 import type { ImagePool } from '../data/images';
 import type { BackendName } from '../engine/backend';
+import type { RunProfile } from '../engine/evaluation';
 import { DEFAULT_SETTINGS } from '../engine/training';
-import type { TrainSettings } from '../engine/training';
+import type { RunTuning, TrainSettings } from '../engine/training';
 import { startTrainingWorker } from '../engine/training';
 import { createStudioStore } from '../state';
 import type { PickedFile, RunState } from '../state';
@@ -50,6 +51,10 @@ export interface StudioRunResult {
   readonly longTasks: LongTasks;
   /** Set when asked for (`TrainOptions.evaluateStage1`) and the evaluation came: stage 1's model, as Evaluate now showed it. */
   readonly stage1Evaluation: Stage1Evaluation | null;
+  /** The report's profile: where the time went, phase by phase. */
+  readonly profile: RunProfile | null;
+  /** The configuration the run computed with, when not the studio's own (`TrainOptions.tuning`). */
+  readonly tuning: RunTuning | null;
 }
 
 /**
@@ -69,6 +74,8 @@ export interface Stage1Evaluation {
 export interface TrainOptions {
   /** Ask for an evaluation at the end of stage 1 (early stopping off, so its last epoch is `settings.epochs`). */
   readonly evaluateStage1?: boolean;
+  /** Compute another way than the studio does (fewer threads, a decode per view): the bench's "before" runs. */
+  readonly tuning?: RunTuning;
 }
 
 /** A dataset read by the studio store, ready to train on as often as asked. */
@@ -89,7 +96,9 @@ const ENDED: readonly RunState['status'][] = ['done', 'stopped', 'error'];
 export async function openStudio(name: string, files: readonly PickedFile[]): Promise<StudioSession> {
   // The store keeps its scan pool for later scans; the bench ends it with the session.
   const pools: ImagePool[] = [];
-  const store = createStudioStore(startTrainingWorker, () => {
+  // The next run's tuning, added to the request the store makes (the Train button never sets one).
+  const tuning: { next: RunTuning | undefined } = { next: undefined };
+  const store = createStudioStore((request, onEvent) => startTrainingWorker({ ...request, ...(tuning.next ? { tuning: tuning.next } : {}) }, onEvent), () => {
     const pool = createImagePool();
     pools.push(pool);
     return pool;
@@ -109,7 +118,10 @@ export async function openStudio(name: string, files: readonly PickedFile[]): Pr
     ingest: { dataset: name, files: files.length, classes: dataset.classes, counts, skipped: dataset.skipped.length, ingestMs },
     dataset,
     files: store.getState().files,
-    train: (settings, backend, options = {}) => trainOnce(store, name, { ...DEFAULT_SETTINGS, ...settings }, backend, options),
+    train: (settings, backend, options = {}) => {
+      tuning.next = options.tuning;
+      return trainOnce(store, name, { ...DEFAULT_SETTINGS, ...settings }, backend, options);
+    },
     dispose,
   };
 }
@@ -139,6 +151,7 @@ async function trainOnce(store: Store, name: string, settings: TrainSettings, ba
     epochs: { stage1: report.history.filter((m) => m.stage !== 2).length, stage2: report.history.filter((m) => m.stage === 2).length },
     accuracy: Object.fromEntries(report.evaluations.map((e) => [e.split, e.accuracy])),
     heldOutSplit: report.evaluation.split, cacheBytes: report.cacheBytes, longTasks: tasks, stage1Evaluation: stage1,
+    profile: report.profile ?? null, tuning: options.tuning ?? null,
   };
 }
 

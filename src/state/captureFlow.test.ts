@@ -1,30 +1,10 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { hashingPool } from './testing/hashingPool';
 import { countItems } from '../core/types';
-import type { ImagePool } from '../data/images';
 import { captureFolder, capturePaths, checkCaptureClassName, classRenames, withRenames } from './captureFlow';
 import type { PickedFile } from './ingestFlow';
 import { createStudioStore } from './studioStore';
 
-/**
- * An image pool that scans in this process: a file's SHA-256 and a hash made from it, no decoding (the
- * files here are not images). Counts the files it scans, so tests see which files a capture re-checks.
- */
-function hashingPool(): { pool: ImagePool; scanned: Blob[] } {
-  const scanned: Blob[] = [];
-  const pool: ImagePool = {
-    size: 1,
-    decode: () => Promise.reject(new Error('no decoding in this test')),
-    decodeViews: () => Promise.reject(new Error('no decoding in this test')),
-    async scan(blob) {
-      scanned.push(blob);
-      const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');
-      return { ok: true, width: 4, height: 4, sha256, dhash: sha256.slice(0, 16), thumbnail: new Blob([]) };
-    },
-    dispose: () => undefined,
-  };
-  return { pool, scanned };
-}
 
 const file = (path: string): PickedFile => ({ file: new Blob([`bytes of ${path}`]), path });
 const frames = (n: number, tag: string): Blob[] => Array.from({ length: n }, (_, i) => new Blob([`frame ${tag} ${i}`]));

@@ -1,23 +1,12 @@
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ImagePool } from '../data/images';
+import { hashingPool } from './testing/hashingPool';
 import type { TrainResponse } from '../engine/training';
 import type { PickedFile } from './ingestFlow';
 import { batchEnd } from './run/testEvents';
 import { UI_UPDATE_MS } from './run/trainingSession';
 import { createStudioStore } from './studioStore';
 
-/** A pool that says every file is a 4x4 image, hashed in this process (hex, as the scan checks), without decoding. */
-const pool: ImagePool = {
-  size: 1,
-  decode: () => Promise.reject(new Error('no decoding in this test')),
-  decodeViews: () => Promise.reject(new Error('no decoding in this test')),
-  async scan(blob) {
-    const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');
-    return { ok: true, width: 4, height: 4, sha256, dhash: sha256.slice(0, 16), thumbnail: new Blob([]) };
-  },
-  dispose: () => undefined,
-};
+const { pool } = hashingPool();
 const file = (path: string): PickedFile => ({ file: new Blob([`bytes of ${path}`]), path });
 const FILES = ['pets/cats/1.jpg', 'pets/cats/2.jpg', 'pets/dogs/1.jpg', 'pets/dogs/2.jpg'].map(file);
 

@@ -1,10 +1,10 @@
 /**
- * Image worker entry: thin on purpose. Each request is answered by `decodeImageToRgb`, `decodeViewsToRgb` or `scanImage`
- * (tested in Node); several may be in flight at once, and each gets exactly one response. A bad file fails
+ * Image worker entry: thin on purpose. Each request is answered by `decodeViewsTimed` (the timed form of
+ * `decodeImageToRgb` and `decodeViewsToRgb`) or `scanImage` (tested in Node); several may be in flight at once, and each gets exactly one response. A bad file fails
  * only its own request: every error is caught and sent back as a message.
  */
 import { errorMessage } from '../../core/errors';
-import { decodeImageToRgb, decodeViewsToRgb } from './decode';
+import { decodeViewsTimed } from './decode';
 import { IMAGE_REQUEST, type ImageRequest, type ImageResponse } from './protocol';
 import { scanImage } from './scan';
 
@@ -14,16 +14,14 @@ async function answer(request: ImageRequest): Promise<void> {
   const { id } = request;
   try {
     if (request.type === IMAGE_REQUEST.decode) {
-      const result = await decodeImageToRgb(request.blob, {
-        sizePx: request.sizePx,
-        params: request.params,
-        fit: request.fit,
-      });
+      const { views, decodeMs, drawMs } = await decodeViewsTimed(request.blob, { sizePx: request.sizePx, views: [request.params], fit: request.fit });
+      const [result] = views;
+      if (!result) throw new Error('no view was drawn');
       // The pixels move to the pool instead of being copied.
-      reply({ id, ok: true, type: IMAGE_REQUEST.decode, result }, [result.buffer]);
+      reply({ id, ok: true, type: IMAGE_REQUEST.decode, result, timing: { decodeMs, drawMs } }, [result.buffer]);
     } else if (request.type === IMAGE_REQUEST.decodeViews) {
-      const result = await decodeViewsToRgb(request.blob, { sizePx: request.sizePx, views: request.views, fit: request.fit });
-      reply({ id, ok: true, type: IMAGE_REQUEST.decodeViews, result }, result.map((view) => view.buffer));
+      const { views: result, decodeMs, drawMs } = await decodeViewsTimed(request.blob, { sizePx: request.sizePx, views: request.views, fit: request.fit });
+      reply({ id, ok: true, type: IMAGE_REQUEST.decodeViews, result, timing: { decodeMs, drawMs } }, result.map((view) => view.buffer));
     } else {
       reply({ id, ok: true, type: IMAGE_REQUEST.scan, result: await scanImage(request.blob) });
     }

@@ -102,6 +102,24 @@ describe('createImagePool', () => {
     await expect(plain).rejects.toThrow('could not decode image (corrupt or unsupported format)');
   });
 
+  it('adds up what its decodes cost: photos, views and the workers\' timings; failures and scans count nothing', async () => {
+    const { pool, workers } = fakePool(1);
+    const blob = new Blob(['x']);
+    const one = pool.decode(blob, 2);
+    const three = pool.decodeViews(blob, { sizePx: 2, views: [undefined, IDENTITY_AUGMENT, IDENTITY_AUGMENT] });
+    expect(pool.work()).toEqual({ photosDecoded: 0, viewsDrawn: 0, decodeMs: 0, drawMs: 0 });
+    workers[0]?.respond({ id: 1, ok: true, type: 'decode', result: new Uint8Array(12), timing: { decodeMs: 5, drawMs: 1 } });
+    workers[0]?.respond({ id: 2, ok: true, type: 'decodeViews', result: [1, 2, 3].map(() => new Uint8Array(12)), timing: { decodeMs: 20, drawMs: 3 } });
+    await Promise.all([one, three]);
+    const failing = pool.decode(blob, 2);
+    const scan = pool.scan(blob);
+    workers[0]?.respond({ id: 3, ok: false, message: 'bad file' });
+    workers[0]?.respond(okScan(4, 'a'));
+    await expect(failing).rejects.toThrow('bad file');
+    await scan;
+    expect(pool.work()).toEqual({ photosDecoded: 2, viewsDrawn: 4, decodeMs: 25, drawMs: 4 });
+  });
+
   it('sends the fit with the options form, and aborts it by its signal', async () => {
     const { pool, workers } = fakePool(1);
     const blob = new Blob(['x']);

@@ -43,8 +43,22 @@ export interface ImagePool {
    * asks for all the views of a photo at once, so no photo is decoded twice in a run. Rejects as `decode`.
    */
   decodeViews(blob: Blob, options: DecodeViewsOptions, signal?: AbortSignal): Promise<Uint8Array[]>;
+  /** What the pool's decodes have cost so far (see `ImageWork`). */
+  work(): ImageWork;
   /** Terminates every worker and rejects every pending request with `CancelledError`. Idempotent. */
   dispose(): void;
+}
+
+/**
+ * The decoding done by a pool since it was made: files decoded and views drawn (successful `decode` and
+ * `decodeViews` requests), and the time its workers spent decoding and drawing, summed over the workers
+ * (they run side by side, beside the caller: busy time, not wall time).
+ */
+export interface ImageWork {
+  readonly photosDecoded: number;
+  readonly viewsDrawn: number;
+  readonly decodeMs: number;
+  readonly drawMs: number;
 }
 
 /** Options of `createImagePool`. */
@@ -102,6 +116,7 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
   const queue: Pending[] = [];
   let nextId = 1;
   let disposed = false;
+  const work = { photosDecoded: 0, viewsDrawn: 0, decodeMs: 0, drawMs: 0 };
 
   const settle = (pending: Pending, outcome: { value: unknown } | { error: Error }): void => {
     if (pending.settled) return;
@@ -115,6 +130,12 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
     const pending = slot.inFlight.get(response.id);
     if (!pending) return;
     slot.inFlight.delete(response.id);
+    if (response.ok && response.type !== IMAGE_REQUEST.scan) {
+      work.photosDecoded += 1;
+      work.viewsDrawn += response.type === IMAGE_REQUEST.decodeViews ? response.result.length : 1;
+      work.decodeMs += response.timing?.decodeMs ?? 0;
+      work.drawMs += response.timing?.drawMs ?? 0;
+    }
     settle(pending, response.ok ? { value: response.result } : { error: new Error(response.message) });
     dispatch();
   };
@@ -205,6 +226,7 @@ export function createImagePool(options: ImagePoolOptions = {}): ImagePool {
     decodeViews: (blob, { sizePx, views, fit }, signal) =>
       submit({ type: IMAGE_REQUEST.decodeViews, blob, sizePx, views, ...(fit ? { fit } : {}) }, signal) as Promise<Uint8Array[]>,
     scan: (blob, signal) => submit({ type: IMAGE_REQUEST.scan, blob }, signal) as Promise<ScanResult>,
+    work: () => ({ ...work }),
     dispose: () => {
       if (disposed) return;
       disposed = true;

@@ -45,9 +45,18 @@ export interface ImageResults {
   readonly scan: ScanResult;
 }
 
-/** Worker to pool: the result of request `id`, or the message of the error it failed with. */
+/** What one decode request cost its worker (ms): decoding the file, and drawing its views (resize, crop, augment). */
+export interface DecodeTiming {
+  readonly decodeMs: number;
+  readonly drawMs: number;
+}
+
+/**
+ * Worker to pool: the result of request `id`, or the message of the error it failed with. Decodes say what
+ * they cost (`timing`), for the run's profile.
+ */
 export type ImageResponse =
-  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decode; readonly result: Uint8Array }
-  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decodeViews; readonly result: Uint8Array[] }
+  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decode; readonly result: Uint8Array; readonly timing?: DecodeTiming }
+  | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.decodeViews; readonly result: Uint8Array[]; readonly timing?: DecodeTiming }
   | { readonly id: number; readonly ok: true; readonly type: typeof IMAGE_REQUEST.scan; readonly result: ScanResult }
   | { readonly id: number; readonly ok: false; readonly message: string };

@@ -1,6 +1,6 @@
 /** Front door of engine/evaluation: held-out metrics, the report and its check, the per-run summary and the CSV of predictions. */
 export { predictionsCsv, toCsv } from './csv';
-export type { Evaluation, Prediction, StudioReport } from './report';
+export type { Evaluation, Prediction, RunProfile, StudioReport } from './report';
 export { checkHistory, checkReport, checkSkipped } from './reportCheck';
 export { cellPredictions, listMistakes, rowNormalise } from './results';
 export { appendRun, summarizeRun } from './runSummary';

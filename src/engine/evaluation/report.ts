@@ -61,6 +61,44 @@ export interface RunTimings {
   readonly totalMs: number;
 }
 
+/**
+ * Where a run's time went (ms), measured in the training worker, in the order the run does it. The image
+ * workers' busy time (`imageDecodeMs`, `imageDrawMs`) overlaps the feature extraction: the extraction only
+ * waits for them for `waitForImagesMs` of its `featuresMs + waitForImagesMs`.
+ */
+export interface RunProfile {
+  /** From the worker's creation to its start message: fetching and compiling its code. */
+  readonly workerStartMs: number;
+  /** Starting the tfjs backend: the WASM binary and its threads, or the GPU device. */
+  readonly backendMs: number;
+  /** WASM compute threads (1 on the other backends). */
+  readonly wasmThreads: number;
+  /** Loading the backbone's weights (and warming it up). */
+  readonly backboneMs: number;
+  /** Feature extraction: the backbone's compute (pixels in, features and activations out). */
+  readonly featuresMs: number;
+  /** Feature extraction: waiting for decoded images. */
+  readonly waitForImagesMs: number;
+  /** Image workers the run decoded in, photos decoded and views drawn (a photo is decoded once for all its views). */
+  readonly imageWorkers: number;
+  readonly photosDecoded: number;
+  readonly viewsDrawn: number;
+  /** Busy time of the image workers, summed: decoding files, and drawing views (resize, crop, flips, colour). */
+  readonly imageDecodeMs: number;
+  readonly imageDrawMs: number;
+  /** Stage 1 and stage 2, checkpoints included (`timings.trainMs`, `timings.fineTuneMs`). */
+  readonly headMs: number;
+  readonly fineTuneMs: number;
+  /** Of those: taking each epoch's checkpoint and handing it to the page, which saves it. */
+  readonly checkpointMs: number;
+  /** Evaluating the held-out splits (from the cached rows). */
+  readonly evaluateMs: number;
+  /** Making the trained backbone and head one model and serialising it for the page. */
+  readonly fuseMs: number;
+  /** Tensors the run left behind (0: none leaked). */
+  readonly tensorsLeaked: number;
+}
+
 /** How one training stage went. */
 export interface StageSummary {
   readonly stage: 1 | 2;
@@ -118,6 +156,8 @@ export interface StudioReport {
   /** Every split evaluated (`val`, and `test` when present). */
   readonly evaluations: readonly Evaluation[];
   readonly timings: RunTimings;
+  /** Where the time went, phase by phase (see `RunProfile`). Added in format version 1 without a bump; absent in older reports. */
+  readonly profile?: RunProfile;
   /** Embedding throughput of the run (images or views per second). */
   readonly embedImagesPerSecond: number;
   /** Bytes of cached features and activations. */

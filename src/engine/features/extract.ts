@@ -56,6 +56,16 @@ export interface ExtractOptions {
   readonly batchSize: number;
   /** Files that could not be decoded are added here (and reported as `skipped` events). */
   readonly skipped: SkippedFile[];
+  /** When given, the time spent computing and waiting for images is added to it. */
+  readonly timing?: ExtractTiming;
+}
+
+/** Where the extraction's time went (ms), added up batch by batch by `extractAll`. */
+export interface ExtractTiming {
+  /** Running the batches through the backbone and reading the results back. */
+  computeMs: number;
+  /** Waiting for a batch's images to be decoded. */
+  waitMs: number;
 }
 
 type Decoded = { row: CachedRow; pixels: Uint8Array } | { row: CachedRow; error: string };
@@ -103,14 +113,19 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   let done = 0;
   deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
   let pending = batches[0] ? readBatch(batches[0]) : Promise.resolve([]);
+  const timing = options.timing ?? { computeMs: 0, waitMs: 0 };
   for (let b = 0; b < batches.length; b++) {
+    const waitStartMs = performance.now();
     const decoded = await pending;
+    timing.waitMs += performance.now() - waitStartMs;
     await deps.waitWhilePaused?.();
     if (deps.signal?.aborted) throw new CancelledError();
     const next = batches[b + 1];
     if (next) pending = readBatch(next);
     const ok = keepDecoded(decoded, failed, options.skipped, deps);
+    const computeStartMs = performance.now();
     if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf);
+    timing.computeMs += performance.now() - computeStartMs;
     done += decoded.length;
     deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
     // Let the worker take a `stop` or `pause` message between batches.

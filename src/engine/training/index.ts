@@ -6,7 +6,7 @@ export type { PackedCheckpoint } from './checkpoint';
 export type { RunStage } from './events';
 export type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 export { createHead } from './head';
-export type { TrainResponse } from './protocol';
+export type { RunTuning, TrainResponse } from './protocol';
 export { AUGMENT_FIELDS, DEFAULT_SETTINGS, NUMBER_SETTINGS, SETTING_CHOICES, settingField } from './settings';
 export type {
   AugmentNumberKey, ClassWeighting, LearningRateSchedule, NumberFieldBounds, NumberSettingKey, NumberSettingSpec, OptimizerName, TrainSettings,

@@ -11,6 +11,14 @@ import type { TrainSettings } from './settings';
 
 export const TRAIN_REQUEST = { start: 'start', stop: 'stop', evaluate: 'evaluate', pause: 'pause', resume: 'resume' } as const;
 
+/** What the bench may change in how a run computes (never what it computes). */
+export interface RunTuning {
+  /** WASM compute threads instead of one per logical core; 1 runs the single-threaded build. */
+  readonly wasmThreads?: number;
+  /** Decode a training photo again for each of its views, as the studio did before one decode per photo. */
+  readonly decodeEachView?: boolean;
+}
+
 /** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */
 export type TrainRequest =
   | {
@@ -26,6 +34,8 @@ export type TrainRequest =
       readonly resumeFrom?: PackedCheckpoint;
       /** The backbone when it is a model of the user's own (`settings.backboneId` is its id), with its files when it came as files. */
       readonly customBackbone?: CustomBackbone;
+      /** Another configuration than the studio's own, for the bench's side-by-side runs (the studio leaves it out). */
+      readonly tuning?: RunTuning;
     }
   | { readonly type: typeof TRAIN_REQUEST.stop }
   /** Hold the run before its next batch until `resume`; `stop` still works while paused. */

@@ -19,7 +19,9 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
   it('reports progress, every epoch in order, then done with a true report, leaking no tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const events: TrainEvent[] = [];
-    const report = await runTraining({ dataset, settings, backend: 'wasm', ingestMs: 5 }, deps(events));
+    const startup = { workerStartMs: 40, backendMs: 70, wasmThreads: 2 };
+    const images = { photosDecoded: 24, viewsDrawn: 24, decodeMs: 90, drawMs: 10, workers: 1 };
+    const report = await runTraining({ dataset, settings, backend: 'wasm', ingestMs: 5, startup, checkpoints: true }, { ...deps(events), imageWork: () => images });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
 
     expect(events.filter((e) => TERMINAL.has(e.type)).map((e) => e.type)).toEqual(['done']);
@@ -48,6 +50,14 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(report.stages).toEqual([{ stage: 1, epochs: 6, bestEpoch: expect.any(Number), restoredBest: false, stoppedEarly: false, backend: null }]);
     expect(report.plan).toMatchObject({ stage1Epochs: 6, stage2Epochs: 0, fineTune: null, viewsPerImage: 1 });
     expect(report.stoppedByUser).toBe(false);
+    // The profile: the worker's start-up and the pool's decoding as given, the run's own phases measured.
+    const profile = report.profile;
+    expect(profile).toMatchObject({ ...startup, photosDecoded: 24, viewsDrawn: 24, imageDecodeMs: 90, imageDrawMs: 10, imageWorkers: 1, tensorsLeaked: 0 });
+    expect(profile?.headMs).toBe(report.timings.trainMs);
+    expect(profile?.fineTuneMs).toBe(0);
+    expect(events.filter((e) => e.type === 'checkpoint')).toHaveLength(6);
+    for (const phase of ['backboneMs', 'featuresMs', 'evaluateMs', 'fuseMs', 'checkpointMs'] as const) expect(profile?.[phase]).toBeGreaterThan(0);
+    expect((profile?.featuresMs ?? 0) + (profile?.waitForImagesMs ?? 0)).toBeLessThanOrEqual(report.timings.embedMs);
     await expectModelMatchesReport(events, report);
   });
 

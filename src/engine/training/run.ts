@@ -24,13 +24,15 @@ import type { TrainEvent } from './events';
 import type { EpochMetrics, RunPlan } from './metrics';
 import { extractAll } from '../features/extract';
 import { resolveFineTuneBlocks } from './finetune';
-import type { SplitCache } from '../features/extract';
+import type { ExtractTiming, SplitCache } from '../features/extract';
 import { evaluateHeldOut } from '../evaluation/heldOut';
 import type { CachedClassifier } from '../evaluation/heldOut';
-import type { StageSummary, StudioReport } from '../evaluation/report';
+import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
 import { listMistakes } from '../evaluation/results';
 import type { TrainSettings } from './settings';
 import { createHead } from './head';
+import { runProfile } from './profile';
+import type { PipelinePhases, RunImageWork, RunStartup } from './profile';
 import { fineTuneStage } from './stage2';
 import { trainHead } from './trainHead';
 
@@ -56,6 +58,8 @@ export interface RunRequest {
    * `settings.backboneId`. Without it the catalog is asked.
    */
   readonly backboneEntry?: BackboneEntry;
+  /** How the worker started, for the report's profile. */
+  readonly startup?: RunStartup;
 }
 
 /** What the run needs from its host (a Worker in the browser, the test in Node). */
@@ -79,6 +83,8 @@ export interface RunDeps {
   now?(): number;
   /** What the run may hold in memory (default: `memoryBudgetBytes()` of this device). */
   readonly memoryBudgetBytes?: number;
+  /** The decoding the run's image reader has done so far, for the report's profile. */
+  imageWork?(): RunImageWork;
 }
 
 /**
@@ -90,7 +96,9 @@ export interface RunDeps {
  */
 export async function runTraining(request: RunRequest, deps: RunDeps): Promise<StudioReport | null> {
   try {
-    const { report, model, modelNote } = await runPipeline(request, deps);
+    const tensorsBefore = tf.memory().numTensors;
+    const { report: measured, profile, model, modelNote } = await runPipeline(request, deps);
+    const report: StudioReport = { ...measured, profile: { ...profile, tensorsLeaked: tf.memory().numTensors - tensorsBefore } };
     deps.onEvent({ type: 'done', report, model, ...(modelNote ? { modelNote } : {}) });
     return report;
   } catch (error) {
@@ -112,6 +120,7 @@ function fineTuneBlocks(backbone: Backbone, settings: TrainSettings): number {
 /** The report, and the trained classifier as one serialised LayersModel (null, with the reason, when it cannot be one). */
 interface RunOutcome {
   readonly report: StudioReport;
+  readonly profile: Omit<RunProfile, 'tensorsLeaked'>;
   readonly model: ClassifierModel | null;
   readonly modelNote: string | null;
 }
@@ -127,6 +136,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
   }
   deps.onEvent({ type: 'progress', stage: 'backbone', done: 0, total: 1 });
   const backbone = await deps.loadBackbone(entry);
+  const backboneMs = now() - startMs;
   let split: BackboneSplit | null = null;
   try {
     deps.onEvent({ type: 'progress', stage: 'backbone', done: 1, total: 1 });
@@ -142,8 +152,9 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     // The views that fit in memory (fewer than asked, with a note in the plan, when the asked ones do not).
     const settings = memory.views === asked.augmentViews ? asked : { ...asked, augmentViews: memory.views };
     const embedStartMs = now();
+    const extract: ExtractTiming = { computeMs: 0, waitMs: 0 };
     const caches = await extractAll(
-      { backbone, split, dataset, views: settings.augmentViews, augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped },
+      { backbone, split, dataset, views: settings.augmentViews, augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped, timing: extract },
       deps,
     );
     const embedMs = now() - embedStartMs;
@@ -156,7 +167,9 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const trained = await trainStages({
       entry, backbone, split, dataset, settings, caches, deps, now, memory, resumeFrom: request.resumeFrom, checkpoints: request.checkpoints ?? false,
     });
+    const evaluateStartMs = now();
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier);
+    const fuseStartMs = now();
     let model: ClassifierModel | null = null;
     let modelNote: string | null = null;
     try {
@@ -166,6 +179,10 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     } finally {
       trained.dispose();
     }
+    const phases: PipelinePhases = {
+      backboneMs, extract, headMs: trained.trainMs, fineTuneMs: trained.fineTuneMs, checkpointMs: trained.checkpointMs,
+      evaluateMs: fuseStartMs - evaluateStartMs, fuseMs: now() - fuseStartMs,
+    };
     const rowsEmbedded = [...caches.values()].reduce((n, c) => n + c.rows.length, 0);
     const evaluation = heldOut.evaluations.find((e) => e.split === 'test') ?? heldOut.evaluations[0];
     if (!evaluation) throw new Error('internal: no evaluation');
@@ -200,7 +217,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
         heldOut.evaluations.map((e) => [e.split, listMistakes(heldOut.predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
       ),
     };
-    return { report, model, modelNote };
+    return { report, profile: runProfile(phases, request.startup, deps.imageWork?.()), model, modelNote };
   } finally {
     split?.dispose();
     backbone.dispose();
@@ -242,6 +259,8 @@ interface Trained {
   readonly trainMs: number;
   readonly fineTuneMs: number;
   readonly fineTuneBackend: string | null;
+  /** Of `trainMs + fineTuneMs`: taking checkpoints. */
+  readonly checkpointMs: number;
   /** The trained head (valid until `dispose`). */
   readonly head: tf.LayersModel;
   /** Frees the head (the split is freed by the caller). */
@@ -281,6 +300,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   const trainStartMs = now() - (resume?.elapsedMs ?? 0);
   let head: tf.LayersModel | null = null;
   let stoppedByUser = false;
+  let checkpointMs = 0;
   if (!scratch && resume2) {
     // Stage 1 finished before the checkpoint: a head of the same shape, whose weights the stage-2 checkpoint restores.
     head = createHead({
@@ -316,6 +336,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
       }
       head = result.model;
       stoppedByUser = result.stopped;
+      checkpointMs = result.checkpointMs;
       stages.push({ stage: 1, epochs: result.history.length, bestEpoch: result.bestEpoch, restoredBest: result.restoredBest, stoppedEarly: result.stoppedEarly, backend: null });
     } finally {
       xTrain.dispose();
@@ -325,7 +346,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
       const model = head;
       return {
         classifier: featureClassifier(model), plan, history, stages, stoppedByUser, trainMs: now() - trainStartMs,
-        fineTuneMs: 0, fineTuneBackend: null, head: model, dispose: () => model.dispose(),
+        fineTuneMs: 0, fineTuneBackend: null, checkpointMs, head: model, dispose: () => model.dispose(),
       };
     }
   }
@@ -357,7 +378,8 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   stages.push({ ...result.summary, backend: prepared?.backend ?? null });
   return {
     classifier: result.classifier, plan, history, stages, stoppedByUser: result.stopped, trainMs,
-    fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, head: result.head, dispose: result.dispose,
+    fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, checkpointMs: checkpointMs + result.checkpointMs,
+    head: result.head, dispose: result.dispose,
   };
 }
 

@@ -49,6 +49,8 @@ export interface FineTuneResult {
   readonly classifier: CachedClassifier;
   readonly summary: Omit<StageSummary, 'backend'>;
   readonly stopped: boolean;
+  /** Time spent taking checkpoints (see `TrainLoopResult.checkpointMs`). */
+  readonly checkpointMs: number;
   /** The trained head (stage 1's, trained further, or the scratch CNN's new one); freed by `dispose`. */
   readonly head: tf.LayersModel;
   /** Frees the head (the split belongs to the caller). */
@@ -124,6 +126,7 @@ export async function fineTuneStage(args: FineTuneArgs): Promise<FineTuneResult>
       classifier,
       summary: { stage: 2, epochs: result.history.length, bestEpoch: result.bestEpoch, restoredBest: result.restoredBest, stoppedEarly: result.stoppedEarly },
       stopped: result.stopped,
+      checkpointMs: result.checkpointMs,
       head,
       dispose: () => head.dispose(),
     };

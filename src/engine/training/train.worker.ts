@@ -43,33 +43,37 @@ addEventListener('message', (message: MessageEvent<TrainRequest>) => {
       if (gate.resume()) post({ type: 'paused', paused: false });
       return;
     case 'start':
-      void start(request);
+      // The worker's clock starts when it is created: this is how long its code took to arrive and start.
+      void start(request, performance.now());
   }
 });
 
-async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise<void> {
+async function start(request: Extract<TrainRequest, { type: 'start' }>, workerStartMs: number): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
   const pool = createImagePool();
   try {
     // Checked once here, not per image: a bad value would otherwise skip every image as undecodable.
     const fit = checkPhotoFit(request.settings.photoFit);
+    // Every core computes (the image pool above was sized from the real core count first).
+    const wasmThreads = request.tuning?.wasmThreads ?? wasmThreadsFor(navigator.hardwareConcurrency, crossOriginIsolated);
+    const backendStartMs = performance.now();
     const backend = await initBackend({
       preference: request.backend,
-      // Every core computes (the image pool above was sized from the real core count first).
-      wasmThreads: wasmThreadsFor(navigator.hardwareConcurrency, crossOriginIsolated),
+      wasmThreads,
       wasmPaths: {
         'tfjs-backend-wasm.wasm': wasmPlainUrl,
         'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
       },
     });
+    const startup = { workerStartMs, backendMs: performance.now() - backendStartMs, wasmThreads: backend.name === 'wasm' ? wasmThreads : 1 };
     post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
     await runTraining(
       {
         dataset: request.dataset, settings: request.settings, backend: backend.name, ingestMs: request.ingestMs,
         checkpoints: request.checkpoints, resumeFrom: request.resumeFrom ? await unpackCheckpoint(request.resumeFrom) : undefined,
-        backboneEntry: request.customBackbone?.entry,
+        backboneEntry: request.customBackbone?.entry, startup,
       },
       {
         loadBackbone: (entry) =>
@@ -88,11 +92,12 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>): Promise
           return pool.decode(file, { sizePx, params: params ?? undefined, fit }, signal);
         },
         // Every view of a training photo from one decode: a photo is decoded once per run, not once per view.
-        readViews: (item, sizePx, params) => {
+        readViews: request.tuning?.decodeEachView ? undefined : (item, sizePx, params) => {
           const file = request.files[item.fileIndex];
           if (!file) return Promise.reject(new Error('file is no longer available'));
           return pool.decodeViews(file, { sizePx, views: params.map((p) => p ?? undefined), fit }, signal);
         },
+        imageWork: () => ({ ...pool.work(), workers: pool.size }),
         onEvent: post,
         takeEvaluationRequest: () => {
           const requested = evaluationRequested;

@@ -110,6 +110,8 @@ export interface TrainLoopResult {
   readonly restoredBest: boolean;
   /** True when early stopping ended the stage before its last epoch. */
   readonly stoppedEarly: boolean;
+  /** Time (ms, by `now`) spent taking checkpoints and handing them to `onCheckpoint`; 0 without it. */
+  readonly checkpointMs: number;
 }
 
 /** Longest stretch of work (by `now`) before the loop yields so abort and pause messages can arrive. */
@@ -155,8 +157,7 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
   const loop = startLoop(args);
   const history: EpochMetrics[] = [];
   const learningRates: number[] = [];
-  let stopped = false;
-  let stoppedEarly = false;
+  let [stopped, stoppedEarly, checkpointMs] = [false, false, 0];
   try {
     const first = args.resume ? await resumeLoop(loop, args.resume, history, learningRates) : 0;
     // The checkpoint's epoch may have been the one early stopping ends the stage on.
@@ -174,7 +175,9 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
       learningRates.push(rate);
       offerBest(loop, metrics);
       args.onEpoch?.(metrics);
+      const checkpointStartMs = loop.now();
       if (args.onCheckpoint) args.onCheckpoint(await checkpointOf(loop, history, elapsedMs(loop)));
+      checkpointMs += loop.now() - checkpointStartMs;
       await yieldNow(loop);
       const last = k === settings.epochs - 1;
       if (signal?.aborted && !last) stopped = true;
@@ -183,7 +186,7 @@ export async function trainLoop(args: TrainLoopArgs): Promise<TrainLoopResult> {
     }
     const restoredBest = (stopped || settings.earlyStopping) && loop.best.changed;
     if (restoredBest) loop.saved.forEach((v, i) => v.assign(loop.best.copies[i] as tf.Tensor));
-    return { history, learningRates, stopped, bestEpoch: loop.best.epoch, restoredBest, stoppedEarly };
+    return { history, learningRates, stopped, bestEpoch: loop.best.epoch, restoredBest, stoppedEarly, checkpointMs };
   } finally {
     loop.optimizer.dispose();
     tf.dispose(loop.best.copies);

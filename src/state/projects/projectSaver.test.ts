@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ImagePool } from '../../data/images';
+import { hashingPool } from '../testing/hashingPool';
 import { CLASSIFIER_FORMAT } from '../../engine/model';
 import type { PickedFile } from '../ingestFlow';
 import { createStudioStore } from '../studioStore';
@@ -14,17 +13,7 @@ import { testCheckpoint } from '../run/testEvents';
 
 const DEBOUNCE_MS = 300;
 
-/** A pool that says every file is a 4x4 image, hashed in this process, without decoding. */
-const pool: ImagePool = {
-  size: 1,
-  decode: () => Promise.reject(new Error('no decoding in this test')),
-  decodeViews: () => Promise.reject(new Error('no decoding in this test')),
-  async scan(blob) {
-    const sha256 = createHash('sha256').update(new Uint8Array(await blob.arrayBuffer())).digest('hex');
-    return { ok: true, width: 4, height: 4, sha256, dhash: sha256.slice(0, 16), thumbnail: new Blob([`thumb of ${sha256}`]) };
-  },
-  dispose: () => undefined,
-};
+const { pool } = hashingPool((sha256) => new Blob([`thumb of ${sha256}`]));
 const file = (path: string): PickedFile => ({ file: new Blob([`bytes of ${path}`]), path });
 const FILES = ['pets/cats/1.jpg', 'pets/cats/2.jpg', 'pets/dogs/1.jpg', 'pets/dogs/2.jpg'].map(file);
 const PROJECT: ProjectIdentity = { id: 'p1', name: 'Untitled project', autoName: true, createdAt: '2026-12-01T00:00:00.000Z' };
