@@ -1,5 +1,5 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
@@ -50,6 +50,9 @@ test('predicts a folder of unlabelled images: grid, table, unreadable files, pre
     await trainSmallHymenoptera(page);
     const panel = page.getByTestId('predict-panel');
     await expect(panel.getByTestId('predict-backend')).toContainText('Model loaded', { timeout: 60_000 });
+    // The prediction worker computes on every core too.
+    const threads = Math.min(8, cpus().length);
+    await expect(panel.getByTestId('predict-backend')).toContainText(`; ${threads} thread${threads === 1 ? '' : 's'})`);
 
     const startedMs = Date.now();
     await panel.getByTestId('predict-folder-input').setInputFiles(folder);

@@ -26,6 +26,8 @@ export interface BackendInfo {
   readonly name: BackendName;
   readonly reason: string;
   readonly probes: readonly BackendProbe[];
+  /** WASM compute threads running (1 for the single-threaded build); 0 on the other backends. */
+  readonly threads: number;
 }
 
 /** Options for {@link initBackend}. */
@@ -140,10 +142,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   throw new Error(`No TensorFlow.js backend initialised: ${probes.map((p) => `${p.name}: ${p.note}`).join('; ')}`);
 }
 
-function publish(info: BackendInfo): BackendInfo {
+function publish(info: Omit<BackendInfo, 'threads'>): BackendInfo {
+  // The WASM kernels' fast paths (and the gradients tfjs lacks) from the start: the head trains on them too.
+  if (info.name === 'wasm') registerWasmGradientKernels();
   const threads = info.name === 'wasm' ? getThreadsCount() : 0;
   const reason = threads > 0 ? `${info.reason}; ${threads} thread${threads === 1 ? '' : 's'}` : info.reason;
-  current = Object.freeze({ ...info, reason, probes: Object.freeze([...info.probes]) });
+  current = Object.freeze({ ...info, reason, threads, probes: Object.freeze([...info.probes]) });
   return current;
 }
 

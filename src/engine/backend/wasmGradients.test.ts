@@ -67,6 +67,39 @@ describe('WASM gradient kernels', () => {
     cpu.forEach((g, i) => expect(maxAbsDiff(g, wasm[i] as Float32Array)).toBeLessThan(1e-3));
   });
 
+  const products: { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }[] = [
+    { a: [5, 7], b: [5, 3], transposeA: true, transposeB: false },
+    { a: [5, 7], b: [3, 7], transposeA: false, transposeB: true },
+    { a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
+    { a: [2, 5, 7], b: [2, 5, 3], transposeA: true, transposeB: false },
+    { a: [2, 7, 5], b: [2, 3, 5], transposeA: false, transposeB: true },
+  ];
+  it.each(products)('matMul $a x $b (transposeA $transposeA, transposeB $transposeB), transposed first, matches the CPU backend', async ({ a, b, transposeA, transposeB }) => {
+    const run = async (backend: string): Promise<Float32Array> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => tf.matMul(tf.tensor(random(a, 5).values, a), tf.tensor(random(b, 6).values, b), transposeA, transposeB).dataSync() as Float32Array);
+    };
+    const cpu = await run('cpu');
+    const wasm = await run('wasm');
+    expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-5);
+    // A dense layer's gradients take the transposed products.
+    const inputs = [random([4, 6], 7), random([6, 3], 8)];
+    const dense = (x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D)));
+    const cpuGrads = await gradientsOn('cpu', dense, inputs);
+    const wasmGrads = await gradientsOn('wasm', dense, inputs);
+    cpuGrads.forEach((g, i) => expect(maxAbsDiff(g, wasmGrads[i] as Float32Array)).toBeLessThan(1e-4));
+  });
+
+  it('transposes without leaving WASM data behind', async () => {
+    await tf.setBackend('wasm');
+    const wasm = tf.engine().findBackend('wasm') as unknown as { numDataIds(): number };
+    const product = () => tf.tidy(() => tf.matMul(tf.ones([3, 4]), tf.ones([5, 4]), false, true).dataSync());
+    product();
+    const before = wasm.numDataIds();
+    expect(product()).toEqual(new Float32Array(15).fill(4));
+    expect(wasm.numDataIds()).toBe(before);
+  });
+
   it('leaves no tensors or CPU data behind', async () => {
     await tf.setBackend('wasm');
     const inputs = [random([2, 7, 7, 6], 3), random([3, 3, 6, 1], 4)];

@@ -7,9 +7,9 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { errorMessage } from '../../core/errors';
 import { renderRgb } from '../../data/images';
-import { createImagePool } from '../../data/images';
+import { createImagePool, defaultPoolSize } from '../../data/images';
 import type { ImagePool } from '../../data/images';
-import { initBackend } from '../backend/backend';
+import { initBackend, wasmThreadsFor } from '../backend/backend';
 import type { BackendInfo } from '../backend/backend';
 import { loadForPrediction } from './predict';
 import type { LoadedClassifier } from './predict';
@@ -19,6 +19,8 @@ import type { FilePrediction, PredictRequest, PredictResponse } from './protocol
 const CHUNK = 16;
 
 const post = (response: PredictResponse): void => postMessage(response);
+/** The real core count, read before the threaded backend is told otherwise (see `initBackend`). */
+const CORES = navigator.hardwareConcurrency;
 let backend: Promise<BackendInfo> | null = null;
 let pool: ImagePool | null = null;
 let classifier: LoadedClassifier | null = null;
@@ -63,6 +65,8 @@ async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Pro
 /** Starts the backend once, loads the model, and makes it the active classifier (the previous one is freed). */
 async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Promise<void> {
   backend ??= initBackend({
+    // Every core classifies, as every core trains.
+    wasmThreads: wasmThreadsFor(CORES, crossOriginIsolated),
     wasmPaths: {
       'tfjs-backend-wasm.wasm': wasmPlainUrl,
       'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -73,7 +77,8 @@ async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Pr
   const loaded = await loadForPrediction(request.model);
   classifier?.dispose();
   classifier = loaded;
-  post({ type: 'loaded', id: request.id, backend: info.name, labels: loaded.labels });
+  const backendText = info.threads > 0 ? `${info.name}; ${info.threads} thread${info.threads === 1 ? '' : 's'}` : info.name;
+  post({ type: 'loaded', id: request.id, backend: backendText, labels: loaded.labels });
 }
 
 function loadedClassifier(): LoadedClassifier {
@@ -86,7 +91,7 @@ async function classifyFiles(request: Extract<PredictRequest, { type: 'files' }>
   running.set(request.id, controller);
   try {
     const model = loadedClassifier();
-    pool ??= createImagePool();
+    pool ??= createImagePool({ size: defaultPoolSize(CORES) });
     const images = pool;
     const total = request.files.length;
     for (let start = 0; start < total || start === 0; start += CHUNK) {

@@ -17,6 +17,8 @@ export interface RunTuning {
   readonly wasmThreads?: number;
   /** Decode a training photo again for each of its views, as the studio did before one decode per photo. */
   readonly decodeEachView?: boolean;
+  /** WASM's own matrix multiply for transposed operands, without the studio's faster path (see `wasmGradients.ts`). */
+  readonly plainMatMul?: boolean;
 }
 
 /** Page to worker. `files[item.fileIndex]` is the image of each dataset item. */

@@ -9,6 +9,7 @@ import { errorMessage } from '../../core/errors';
 import { createImagePool } from '../../data/images';
 import { checkPhotoFit } from '../../data/images';
 import { initBackend, prepareFineTuneBackend, wasmThreadsFor } from '../backend/backend';
+import { useMatMulFastPath } from '../backend/wasmGradients';
 import { loadBackbone } from '../backbones/backbones';
 import { backboneIOHandler } from '../backbones/onlineBackbones';
 import { createPauseGate } from './pauseGate';
@@ -67,7 +68,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>, workerSt
         'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
       },
     });
-    const startup = { workerStartMs, backendMs: performance.now() - backendStartMs, wasmThreads: backend.name === 'wasm' ? wasmThreads : 1 };
+    const startup = { workerStartMs, backendMs: performance.now() - backendStartMs, wasmThreads: Math.max(1, backend.threads) };
+    if (request.tuning?.plainMatMul) useMatMulFastPath(false);
     post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
     await runTraining(
       {
