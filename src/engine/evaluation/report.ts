@@ -7,6 +7,7 @@ import type { DatasetNote, SkippedFile, SplitCounts, SplitName } from '../../cor
 import type { BackboneInfo } from '../backbones/backboneInfo';
 import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
+import type { RunWarning } from './runWarnings';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
 export interface ClassMetrics {
@@ -141,8 +142,19 @@ export interface StudioReport {
    * when the reading was not in doubt. Added in format version 1 without a bump; absent in older reports.
    */
   readonly readingWarnings?: readonly DatasetNote[];
+  /**
+   * Every note the studio made about the dataset before training (`rows-without-image` for label-file rows
+   * naming missing files, duplicates, imbalance, the reading warnings above...). Added in format version 1
+   * without a bump; absent in older reports.
+   */
+  readonly datasetNotes?: readonly DatasetNote[];
   /** Images the dataset left unlabelled (not trained on). Added in format version 1 without a bump. */
   readonly unlabelledImages?: number;
+  /**
+   * What says the run went wrong (see `runWarnings`): a diverged loss, a collapsed model, a validation split
+   * too small to judge by; empty when nothing did. Added in format version 1 without a bump; absent in older reports.
+   */
+  readonly runWarnings?: readonly RunWarning[];
   readonly settings: TrainSettings;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;
