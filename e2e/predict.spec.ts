@@ -57,7 +57,7 @@ test('predicts a folder of unlabelled images: grid, table, unreadable files, pre
     const startedMs = Date.now();
     await panel.getByTestId('predict-folder-input').setInputFiles(folder);
     const images = truth.size + 1;
-    await expect(panel.getByTestId('predict-progress-detail')).toHaveText(`Classified ${images} / ${images} images`, { timeout: 120_000 });
+    await expect(panel.getByTestId('predict-progress-detail')).toHaveText(`Done: ${images} / ${images} images`, { timeout: 120_000 });
     const elapsedMs = Date.now() - startedMs;
 
     // A result per readable image in the grid and the table, each with its top classes.
@@ -71,7 +71,10 @@ test('predicts a folder of unlabelled images: grid, table, unreadable files, pre
     await expect(problems).toHaveCount(2);
     await expect(problems.filter({ hasText: 'broken.jpg' })).toContainText(/decode|corrupt/);
     await expect(problems.filter({ hasText: 'notes.txt' })).toContainText('not an image (.txt)');
-    await expect(panel.getByTestId('predict-summary')).toContainText(`${truth.size} images classified`);
+    // Every count agrees (issue 23, item 5): the images looked at are those classified plus those unreadable;
+    // the files not classified are those unreadable plus the others left out.
+    await expect(panel.getByTestId('predict-summary')).toHaveText(new RegExp(`^${truth.size} of ${images} images classified: .*; 1 could not be read\\.$`));
+    await expect(panel.getByTestId('predict-errors')).toContainText('2 files not classified (1 image that could not be read, 1 other file left out)');
 
     const { name, rows } = await downloadCsv(page);
     expect(name).toBe('predictions.csv');

@@ -39,7 +39,7 @@ interface ReportJson {
 const EPOCHS = 6;
 const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, 'screenshots');
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
-const fmt = (value: number | null): string => (value === null ? 'undefined' : value.toFixed(3));
+const fmt = (value: number | null, missing: string): string => (value === null ? missing : value.toFixed(3));
 
 
 /** Saves a screenshot under test-results/, and into e2e/screenshots/ when UPDATE_SCREENSHOTS=1. */
@@ -127,9 +127,9 @@ test('rps: live training view, then results that match report.json and predictio
       ['weighted avg', evaluation.weightedAvg],
     ];
     for (const [name, m] of rows) {
-      await expect(page.getByTestId(`${id}-${name}-precision`)).toHaveText(fmt(m.precision));
-      await expect(page.getByTestId(`${id}-${name}-recall`)).toHaveText(fmt(m.recall));
-      await expect(page.getByTestId(`${id}-${name}-f1`)).toHaveText(fmt(m.f1));
+      await expect(page.getByTestId(`${id}-${name}-precision`)).toHaveText(fmt(m.precision, 'never predicted'));
+      await expect(page.getByTestId(`${id}-${name}-recall`)).toHaveText(fmt(m.recall, 'no images'));
+      await expect(page.getByTestId(`${id}-${name}-f1`)).toHaveText(fmt(m.f1, m.recall === null ? 'no images' : 'never predicted'));
       await expect(page.getByTestId(`${id}-${name}-support`)).toHaveText(String(m.support));
     }
     const shownMistakes = page.getByTestId(`mistakes-${evaluation.split}`).getByTestId('thumb-file');

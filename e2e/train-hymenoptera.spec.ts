@@ -16,6 +16,7 @@ interface ReportJson {
   timings: { ingestMs: number; embedMs: number; trainMs: number; totalMs: number };
   embedImagesPerSecond: number;
   profile?: Record<string, number>;
+  runWarnings?: { code: string }[];
 }
 
 const sum = (counts: Record<string, number> | undefined): number => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
@@ -68,6 +69,9 @@ test('chooses hymenoptera, trains the default backbone and downloads a true repo
   expect(report.profile).toMatchObject({ photosDecoded: 398, viewsDrawn: 398 + 245 * views, wasmThreads: threads, tensorsLeaked: 0 });
   expect(report.profile?.imageDecodeMs).toBeGreaterThan(0);
   expect(report.profile?.featuresMs).toBeGreaterThan(0);
+  // A run that went well names nothing.
+  expect(report.runWarnings).toEqual([]);
+  await expect(page.getByTestId('run-warnings')).toHaveCount(0);
 
   // The accuracy on screen is the report's.
   await expect(page.getByTestId('accuracy-val')).toHaveText(`${(report.evaluation.accuracy * 100).toFixed(1)}%`);

@@ -112,7 +112,7 @@ export const DEFAULTS = {
   datasets: [
     {
       name: 'hymenoptera', perFolder: QUICK ? 10 : 0,
-      variants: [{ augmentViews: 0 }, { augmentViews: 1 }, { augmentViews: 4 }, { inputSizePx: 160 }] satisfies Partial<TrainSettings>[],
+      variants: [{ augmentViews: 0 }, { augmentViews: 1 }, { augmentViews: 4 }, { inputSizePx: 160 }, { embedBatchSize: 32 }] satisfies Partial<TrainSettings>[],
     },
     {
       name: 'rps', perFolder: QUICK ? 10 : 0,

@@ -108,7 +108,7 @@ test('image folders + train.csv + a decoy sample_submission.csv: trained on the 
   const panel = page.getByTestId('predict-panel');
   await expect(panel.getByTestId('predict-backend')).toContainText('Model loaded', { timeout: 60_000 });
   await panel.getByTestId('classify-unlabelled').click();
-  await expect(panel.getByTestId('predict-progress-detail')).toHaveText('Classified 6 / 6 images', { timeout: 60_000 });
+  await expect(panel.getByTestId('predict-progress-detail')).toHaveText('Done: 6 / 6 images', { timeout: 60_000 });
   await expect(panel.getByTestId('predict-table').locator('tbody tr')).toHaveCount(6);
 });
 

@@ -4,4 +4,6 @@ export type { Evaluation, Prediction, RunProfile, StudioReport } from './report'
 export { checkHistory, checkReport, checkSkipped } from './reportCheck';
 export { cellPredictions, listMistakes, rowNormalise } from './results';
 export { appendRun, summarizeRun } from './runSummary';
+export { MIN_VALIDATION_PER_CLASS, runWarnings } from './runWarnings';
+export type { RunWarning, RunWarningCode } from './report';
 export type { RunSummary } from './runSummary';

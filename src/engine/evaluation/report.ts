@@ -141,8 +141,19 @@ export interface StudioReport {
    * when the reading was not in doubt. Added in format version 1 without a bump; absent in older reports.
    */
   readonly readingWarnings?: readonly DatasetNote[];
+  /**
+   * Every note the studio made about the dataset before training (`rows-without-image` for label-file rows
+   * naming missing files, duplicates, imbalance, the reading warnings above...). Added in format version 1
+   * without a bump; absent in older reports.
+   */
+  readonly datasetNotes?: readonly DatasetNote[];
   /** Images the dataset left unlabelled (not trained on). Added in format version 1 without a bump. */
   readonly unlabelledImages?: number;
+  /**
+   * What says the run went wrong (see `runWarnings`): a diverged loss, a collapsed model, a validation split
+   * too small to judge by; empty when nothing did. Added in format version 1 without a bump; absent in older reports.
+   */
+  readonly runWarnings?: readonly RunWarning[];
   readonly settings: TrainSettings;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;
@@ -167,4 +178,13 @@ export interface StudioReport {
   readonly predictions: readonly Prediction[];
   /** Per held-out split, the misclassified files, most confident first. */
   readonly mistakes: MistakesBySplit;
+}
+
+/** The kinds of run warning (see `runWarnings`), in the order they are listed. */
+export type RunWarningCode = 'loss-diverged' | 'model-collapsed' | 'validation-too-small';
+
+/** One thing that went wrong with a run, and what to do about it. */
+export interface RunWarning {
+  readonly code: RunWarningCode;
+  readonly message: string;
 }

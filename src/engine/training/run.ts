@@ -29,6 +29,7 @@ import { evaluateHeldOut } from '../evaluation/heldOut';
 import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
 import { listMistakes } from '../evaluation/results';
+import { runWarnings } from '../evaluation/runWarnings';
 import type { TrainSettings } from './settings';
 import { createHead } from './head';
 import { runProfile } from './profile';
@@ -187,6 +188,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const evaluation = heldOut.evaluations.find((e) => e.split === 'test') ?? heldOut.evaluations[0];
     if (!evaluation) throw new Error('internal: no evaluation');
     const images = [...caches.values()].flatMap((c) => c.rows.filter((r) => r.view === 0).map((r) => r.item));
+    const counts = countItems({ classes: dataset.classes, items: images });
     const report: StudioReport = {
       version: 1,
       backbone: entry.id,
@@ -194,10 +196,12 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       backend: request.backend,
       backends: { embed: request.backend, fineTune: trained.fineTuneBackend },
       classes: dataset.classes,
-      counts: countItems({ classes: dataset.classes, items: images }),
+      counts,
       skipped,
       readingWarnings: readingWarnings(dataset),
+      datasetNotes: dataset.notes ?? [],
       unlabelledImages: dataset.unlabelled?.length ?? 0,
+      runWarnings: runWarnings(trained.history, heldOut.evaluations, counts),
       settings,
       plan: trained.plan,
       history: trained.history,

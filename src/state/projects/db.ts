@@ -33,6 +33,8 @@ export interface ProjectRecord {
   /** Bytes of its images, thumbnails and weights. */
   readonly bytes: number;
   readonly state: ProjectState;
+  /** Saves of the project so far (absent: 0); a save says which one it follows (`ProjectWrite.follows`). */
+  readonly revision?: number;
 }
 
 /** The run under way after its last completed epoch, with what it needs to go on. */
@@ -89,6 +91,22 @@ export interface ProjectWrite {
   readonly checkpoint?: StoredCheckpoint | null;
   /** Makes this project the one opened next time. */
   readonly makeCurrent?: boolean;
+  /**
+   * The revision this write follows: the write is refused (`StaleProjectError`, nothing written) unless the
+   * stored project is at that revision (0 for one not stored yet). Absent: written whatever is stored.
+   */
+  readonly follows?: number;
+}
+
+/** A save refused because another save of the project (another tab's) came after the one this tab knows. */
+export class StaleProjectError extends Error {
+  constructor(name: string) {
+    super(
+      `another tab saved "${name}" after this tab opened it, so this tab's changes were not written over it. ` +
+        'Reload the page to see the saved version, or export this tab\'s version first to keep it.',
+    );
+    this.name = 'StaleProjectError';
+  }
 }
 
 /**
@@ -98,6 +116,15 @@ export interface ProjectWrite {
 export async function writeProject(db: ProjectsDb, write: ProjectWrite): Promise<void> {
   const tx = db.transaction(STORES, 'readwrite');
   const id = write.record.id;
+  if (write.follows !== undefined) {
+    // Read in the write's own transaction: no other save can come between the check and the write.
+    const stored = await tx.objectStore('projects').get(id);
+    if ((stored?.revision ?? 0) !== write.follows) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new StaleProjectError(stored?.name ?? write.record.name);
+    }
+  }
   const ops: (() => Promise<unknown>)[] = [() => tx.objectStore('projects').put(write.record, id)];
   const blobs = tx.objectStore('blobs');
   if (write.files) {

@@ -219,6 +219,46 @@ describe('project saver', () => {
     expect((await loadProject(db, 'p1'))?.record.state.settings.epochs).toBe(9);
   });
 
+  it('never writes over a newer save: a second tab that opened an older revision is refused, and one told it may not write does not try', async () => {
+    const { studio, saver, advance, state } = await setUp();
+    // Tab 2 opens the project as saved now (revision 1), with the same images.
+    const studio2 = createStudioStore(() => {
+      throw new Error('no training in these tests');
+    }, () => pool);
+    await studio2.getState().ingest(FILES);
+    let state2: SaverState = { current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false, resumable: null, checkpointEpoch: null };
+    let mayWrite = true;
+    const { database: database2, writes: writes2 } = recordingDatabase(db);
+    const saver2 = createProjectSaver({
+      studio: studio2, database: database2, clock: fakeClock().clock, debounceMs: DEBOUNCE_MS, get: () => state2,
+      set: (patch) => {
+        state2 = { ...state2, ...patch };
+      },
+      afterSave: () => undefined, afterFailure: () => undefined, mayWrite: () => mayWrite,
+    });
+    expect((await loadProject(db, 'p1'))?.record.revision).toBe(1);
+    saver2.opened(PROJECT, null, null, 1);
+
+    // Tab 1 saves a change (revision 2); tab 2's change, made on revision 1, is refused and nothing of it is written.
+    studio.getState().updateSettings({ epochs: 9 });
+    advance(DEBOUNCE_MS);
+    expect(await saver.save()).toBe(true);
+    expect(state().save.status).toBe('saved');
+    studio2.getState().updateSettings({ epochs: 3 });
+    expect(await saver2.save()).toBe(false);
+    expect(state2.save.error).toMatch(/another tab saved "pets" after this tab opened it/);
+    const stored = await loadProject(db, 'p1');
+    expect(stored?.record.revision).toBe(2);
+    expect(stored?.record.state.settings.epochs).toBe(9);
+
+    // While another tab holds the project, this one does not even try (its change stays pending).
+    mayWrite = false;
+    const tried = writes2.length;
+    studio2.getState().updateSettings({ epochs: 4 });
+    expect(await saver2.save()).toBe(true);
+    expect(writes2).toHaveLength(tried);
+  });
+
   it('writes each new checkpoint of the run under way, in the same queue', async () => {
     const { studio, saver, state } = await setUp();
     const checkpoint = testCheckpoint(2);

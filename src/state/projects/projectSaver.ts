@@ -119,6 +119,11 @@ export interface SaverOptions {
   readonly afterSave: (write: ProjectWrite) => void;
   /** After a save that failed (the store reads the storage: a full quota is the usual cause). */
   readonly afterFailure: () => void;
+  /**
+   * Whether this tab may save the open project now: false while another tab holds it (see `projectLock`).
+   * Changes made meanwhile stay pending, unsaved. Default: always.
+   */
+  readonly mayWrite?: () => boolean;
 }
 
 /** The saver of the open project; `onStudioChange` is what the studio store's subscription calls. */
@@ -131,8 +136,11 @@ export interface ProjectSaver {
   keptRun(s: StudioState): SavedRun | null;
   /** Runs `change` (a restore into the studio) without taking what it changes for the user's changes. */
   restoring<T>(change: () => T): T;
-  /** `project` was just put into the studio with its last finished `run`: that is saved already; `checkpoint` is its stored one. */
-  opened(project: ProjectIdentity, run: SavedRun | null, checkpoint: StoredCheckpoint | null): void;
+  /**
+   * `project` was just put into the studio with its last finished `run`: that is saved already; `checkpoint`
+   * is its stored one, `revision` the stored record's (saves follow it; see `ProjectWrite.follows`).
+   */
+  opened(project: ProjectIdentity, run: SavedRun | null, checkpoint: StoredCheckpoint | null, revision?: number): void;
   /** `project` is new: nothing of it is saved yet, it has no checkpoint. */
   began(project: ProjectIdentity): void;
   /** The user named the project `name`. */
@@ -156,6 +164,8 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
   /** The last finished run: kept (and saved) while another run is under way. */
   let keptRun: { from: StudioState['run'] | null; saved: SavedRun | null } = { from: null, saved: null };
   let storedCheckpoint: StoredCheckpoint | null = null;
+  /** The stored revision of the open project as this tab last read or wrote it. */
+  let revision = 0;
   let lastCheckpoint: unknown = null;
   let restoring = false;
   let cancelTimer: (() => void) | null = null;
@@ -177,24 +187,25 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
   /** Saves the studio's state now if it changed; throws what the transaction threw. */
   const saveNow = async (): Promise<void> => {
     const s = studio.getState();
-    if (!meta || s.ingestTask !== null || restoring) return;
+    if (!meta || s.ingestTask !== null || restoring || options.mayWrite?.() === false) return;
     const refs = refsOf(s);
     if (sameRefs(saved, refs)) return;
     const content = toContent(s, refs.run);
     const nowIso = clock.nowIso();
     const name = meta.autoName ? defaultProjectName(content.state) : meta.name;
-    const record: ProjectRecord = { ...meta, name, updatedAt: nowIso, bytes: contentBytes(content), state: content.state };
+    const record: ProjectRecord = { ...meta, name, updatedAt: nowIso, bytes: contentBytes(content), state: content.state, revision: revision + 1 };
     // A checkpoint of another dataset, or of a run that has ended, is no longer resumable.
     const ended = s.run.status === 'done' || s.run.status === 'stopped';
     const stale = storedCheckpoint !== null && !isActive(s.run.status) && (ended || storedCheckpoint.datasetKey !== datasetKey(s.dataset));
     const write: ProjectWrite = {
-      record, files: filesToWrite(saved?.sources, refs.sources), makeCurrent: true,
+      record, files: filesToWrite(saved?.sources, refs.sources), makeCurrent: true, follows: revision,
       ...(saved?.scan !== refs.scan ? { thumbnails: content.thumbnails } : {}),
       ...(saved?.classifier !== refs.classifier ? { weights: content.weights } : {}),
       ...(stale ? { checkpoint: null } : {}),
     };
     set({ save: { ...get().save, status: 'saving' } });
     await database.writeProject(write);
+    revision += 1;
     saved = refs;
     meta = { ...meta, name };
     if (stale) {
@@ -280,8 +291,9 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
         restoring = false;
       }
     },
-    opened(project, run, checkpoint) {
+    opened(project, run, checkpoint, stored = 0) {
       meta = project;
+      revision = stored;
       const now = studio.getState();
       keptRun = { from: now.run, saved: run };
       saved = refsOf(now);
@@ -290,6 +302,7 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
     },
     began(project) {
       meta = project;
+      revision = 0;
       saved = null;
       storedCheckpoint = null;
     },

@@ -16,6 +16,9 @@ import type { ProjectSaver, SaverClock, SaverState } from './projectSaver';
 import { contentBytes, datasetKey, defaultProjectName, toContent, toSnapshot } from './projectState';
 import { UNKNOWN_STORAGE, askPersistence, readStorage, saveFailureMessage } from './storage';
 import type { StorageInfo } from './storage';
+import { projectLocks } from './projectLock';
+import type { ProjectLocks } from './projectLock';
+import type { PickedFile } from '../ingestFlow';
 import { checkedContent } from './validate';
 
 /** The projects store: the saver's state (the open project, the list, the last save), the storage, and the actions. */
@@ -29,6 +32,10 @@ export interface ProjectsState extends SaverState {
   readonly busy: string | null;
   /** The last action's failure, for the person. */
   readonly message: string | null;
+  /** What the last action did that the person should know (a new project started for a new folder), or null. */
+  readonly notice: string | null;
+  /** True while another tab holds the open project (see `projectLock`): this tab does not save it. */
+  readonly heldElsewhere: boolean;
   start(): Promise<void>;
   newProject(): Promise<void>;
   openProject(id: string): Promise<void>;
@@ -39,6 +46,13 @@ export interface ProjectsState extends SaverState {
   importFile(file: Blob, fileName: string): Promise<void>;
   askPersistence(): Promise<void>;
   resumeTraining(): void;
+  /**
+   * Reads `files` as the dataset. A folder given while the open project holds images starts a new project
+   * (the open one is saved and kept in the list, its model with it); into an empty project it goes directly.
+   */
+  ingestFolder(files: readonly PickedFile[], name?: string): Promise<void>;
+  /** Takes the open project over from the tab that holds it: its latest saved version, saved from this tab on. */
+  takeOver(): Promise<void>;
   discardCheckpoint(): Promise<void>;
   /** Saves pending changes now; resolves false when that failed. */
   flush(): Promise<boolean>;
@@ -48,8 +62,12 @@ export interface ProjectsState extends SaverState {
  * Creates the projects store for `studio`, kept in the database `dbName`; `debounceMs` and `clock` time the
  * saves (see `createProjectSaver`).
  */
-export function createProjectsStore(studio: StudioStore, options: { dbName?: string; debounceMs?: number; clock?: SaverClock } = {}) {
+export function createProjectsStore(
+  studio: StudioStore,
+  options: { dbName?: string; debounceMs?: number; clock?: SaverClock; locks?: ProjectLocks } = {},
+) {
   const debounceMs = options.debounceMs ?? 300;
+  const locks = options.locks ?? projectLocks();
   const clock = options.clock ?? SYSTEM_CLOCK;
   let db: ProjectsDb | null = null;
   let started: Promise<void> | null = null;
@@ -70,7 +88,19 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
       studio, database: saverDatabase(open), clock, debounceMs, get, set,
       afterSave: (write) => void afterSave(write),
       afterFailure: () => void readStorage().then((storage) => set({ storage })),
+      mayWrite: () => !get().heldElsewhere,
     });
+
+    /** Makes this tab the owner of project `id` if no other tab is (or, with `takeOver`, anyway). */
+    const own = async (id: string, takeOver = false): Promise<void> => {
+      const held = await locks.hold(id, {
+        takeOver,
+        onLost: () => {
+          if (saver?.project?.id === id) set({ heldElsewhere: true });
+        },
+      });
+      set({ heldElsewhere: !held });
+    };
 
     /** Puts a loaded project into the studio; false (with a message) when it cannot be read. */
     const apply = (active: ProjectSaver, loaded: LoadedProject): boolean => {
@@ -83,7 +113,7 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
       }
       if (!active.restoring(() => studio.getState().restoreProject(snapshot))) return false;
       const { record } = loaded;
-      active.opened({ id: record.id, name: record.name, autoName: record.autoName, createdAt: record.createdAt }, snapshot.run, loaded.checkpoint);
+      active.opened({ id: record.id, name: record.name, autoName: record.autoName, createdAt: record.createdAt }, snapshot.run, loaded.checkpoint, record.revision ?? 0);
       const now = studio.getState();
       const resumable = loaded.checkpoint && loaded.checkpoint.datasetKey === datasetKey(now.dataset) ? resumableOf(loaded.checkpoint) : null;
       set({ current: { id: record.id, name: record.name }, resumable, checkpointEpoch: null, pending: false, save: { status: 'saved', savedAt: record.updatedAt, error: null } });
@@ -95,6 +125,7 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
       if (!keep) active.restoring(() => studio.getState().restoreProject(null));
       const project = { id: crypto.randomUUID(), name: 'Untitled project', autoName: true, createdAt: clock.nowIso() };
       active.began(project);
+      await own(project.id);
       set({ current: { id: project.id, name: project.name }, resumable: null, checkpointEpoch: null, save: { status: 'idle', savedAt: null, error: null } });
       await active.save();
     };
@@ -110,7 +141,7 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
         set({ message: 'The images are being read or checked: wait for that (or cancel it) first.' });
         return;
       }
-      set({ busy: label, message: null });
+      set({ busy: label, message: null, notice: null });
       try {
         await action(db, saver);
       } catch (error) {
@@ -129,12 +160,14 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
     const openLoaded = async (open: ProjectsDb, active: ProjectSaver, id: string): Promise<boolean> => {
       const loaded = await loadProject(open, id);
       if (!loaded) throw new UserFacingError('That project no longer exists.');
-      return apply(active, loaded);
+      if (!apply(active, loaded)) return false;
+      await own(id);
+      return true;
     };
 
     return {
       ready: false, available: true, current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false,
-      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null,
+      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null, notice: null, heldElsewhere: false,
 
       start() {
         started ??= (async () => {
@@ -155,7 +188,8 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
           const pristine = now.sources.length === 0 && now.ingestTask === null && !isActive(now.run.status);
           const id = (await currentProjectId(open)) ?? records[0]?.id ?? null;
           const loaded = pristine && id ? await loadProject(open, id) : null;
-          if (!loaded || !apply(active, loaded)) await begin(active, true);
+          if (loaded && apply(active, loaded)) await own(loaded.record.id);
+          else await begin(active, true);
           studio.subscribe(active.onStudioChange);
           // Changes still waiting for the debounce when the tab goes away: start their save at once.
           globalThis.addEventListener?.('pagehide', () => void get().flush());
@@ -246,6 +280,26 @@ export function createProjectsStore(studio: StudioStore, options: { dbName?: str
         if (isActive(studio.getState().run.status)) set({ resumable: null, message: null });
         else set({ message: 'Training could not start: is the dataset still being checked?' });
       },
+
+      async ingestFolder(files, name) {
+        const s = studio.getState();
+        const active = saver;
+        if (active && db && s.sources.length > 0 && s.ingestTask === null && !isActive(s.run.status)) {
+          const previous = active.project?.name ?? 'the previous project';
+          if (!(await flushOrExplain())) return;
+          await begin(active, false);
+          set({ notice: `This folder is a new project; "${previous}" is kept, with its images and model, under Projects.` });
+        }
+        await studio.getState().ingest(files, name);
+      },
+
+      takeOver: () => guarded('Taking over…', async (open, active) => {
+        const id = active.project?.id;
+        if (!id) return;
+        await own(id, true);
+        // What the other tab saved last: this tab's view of the project may be older.
+        await openLoaded(open, active, id);
+      }),
 
       discardCheckpoint: () => guarded('Discarding…', async (_db, active) => {
         if (!active.project) return;

@@ -3,9 +3,10 @@ import type { DragEvent } from 'react';
 import { errorMessage } from '../../core/errors';
 import { isActive } from '../../state';
 import type { PickedFile } from '../../state';
+import { projectsStore } from '../../state/projects';
 import { IngestProgress } from './IngestProgress';
 import { canPickDirectory, pickDirectory, readDrop, readInput } from './readDrop';
-import { studioActions, useStudio } from '../shared/useStudio';
+import { useStudio } from '../shared/useStudio';
 
 /**
  * The ways in: "Choose folder" (a folder input), "Open .zip", "Pick a folder…" (the File System Access
@@ -21,7 +22,8 @@ export function DatasetPicker() {
   const ingest = (read: Promise<PickedFile[] | null>): void => {
     setReadError(null);
     void read.then(
-      (picked) => (picked && picked.length > 0 ? studioActions().ingest(picked) : undefined),
+      // A new folder into a project that holds images starts a new project (the open one is kept).
+      (picked) => (picked && picked.length > 0 ? projectsStore.getState().ingestFolder(picked) : undefined),
       (reason: unknown) => setReadError(`Could not read what was given: ${errorMessage(reason)}`),
     );
   };

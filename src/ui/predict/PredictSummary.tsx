@@ -1,6 +1,9 @@
 import type { PredictRow } from './predictFiles';
 
-/** How many images went to each class (by their top class), largest first, and how many could not be read. */
+/**
+ * Of the images looked at, how many were classified and into which class (by their top class), largest first,
+ * and how many could not be read: the two add up to the images the progress counted.
+ */
 export function PredictSummary({ rows }: { readonly rows: readonly PredictRow[] }) {
   const counts = new Map<string, number>();
   let unreadable = 0;
@@ -13,7 +16,7 @@ export function PredictSummary({ rows }: { readonly rows: readonly PredictRow[] 
   const byCount = [...counts].sort((a, b) => b[1] - a[1]);
   return (
     <p data-testid="predict-summary">
-      {read} image{read === 1 ? '' : 's'} classified
+      {read} of {rows.length} image{rows.length === 1 ? '' : 's'} classified
       {byCount.length > 0 ? `: ${byCount.map(([label, n]) => `${n} ${label}`).join(', ')}` : ''}
       {unreadable > 0 ? `; ${unreadable} could not be read` : ''}.
     </p>

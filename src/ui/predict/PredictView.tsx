@@ -28,10 +28,8 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
   const [dragging, setDragging] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
   const rows = useMemo(() => (job ? predictRows(job.inputs, job.results) : []), [job]);
-  const problems = useMemo(
-    () => [...(job?.skipped ?? []), ...rows.flatMap((r) => ('error' in r ? [{ name: r.name, reason: r.error }] : []))],
-    [job, rows],
-  );
+  const unreadable = useMemo(() => rows.flatMap((r) => ('error' in r ? [{ name: r.name, reason: r.error }] : [])), [rows]);
+  const problems = useMemo(() => [...unreadable, ...(job?.skipped ?? [])], [job, unreadable]);
   const running = job?.status === 'running';
   // The images the dataset left unlabelled (a test set without answers), ready to classify in one click.
   const unlabelled = useStudio((s) => s.dataset?.unlabelled);
@@ -132,7 +130,7 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
         <div className="progress" data-testid="predict-progress" role="status">
           <progress value={job.done} max={Math.max(1, job.inputs.length)} aria-label="Classifying images" />
           <span data-testid="predict-progress-detail">
-            {running ? 'Classifying…' : job.status === 'cancelled' ? 'Cancelled:' : 'Classified'} {job.done} / {job.inputs.length} images
+            {running ? 'Classifying…' : job.status === 'cancelled' ? 'Cancelled:' : 'Done:'} {job.done} / {job.inputs.length} images
           </span>
           {running && (
             <button type="button" onClick={cancel}>
@@ -142,7 +140,7 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
         </div>
       )}
       {job && !running && rows.length > 0 && <PredictSummary rows={rows} />}
-      <PredictProblems problems={problems} />
+      <PredictProblems problems={problems} unreadable={unreadable.length} />
       {rows.length > 0 && (
         <div className="actions">
           <button type="button" disabled={running} onClick={() => downloadText('predictions.csv', predictCsv(rows, mapping), 'text/csv')}>

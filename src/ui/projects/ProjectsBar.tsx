@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { isActive } from '../../state';
 import { ProjectList } from './ProjectList';
 import { ProjectModelInfo } from './ProjectModelInfo';
+import { ProjectOwnerBanner } from './ProjectOwnerBanner';
 import { ProjectResumeBanner } from './ProjectResumeBanner';
 import { ProjectStorage } from './ProjectStorage';
 import { formatTime, projectActions, useProjects } from './ProjectsBarHooks';
@@ -70,6 +71,7 @@ export function ProjectsBar() {
         </label>
         <ProjectList disabled={disabled} />
       </div>
+      <ProjectOwnerBanner disabled={disabled} />
       <ProjectModelInfo />
       <ProjectStorage />
       {save.status === 'failed' && save.error && (

@@ -1,7 +1,10 @@
 import type { Evaluation } from '../../engine/evaluation';
 
-/** A metric with 3 decimals; null (e.g. precision of a class never predicted) reads "undefined", never NaN. */
-const fmt = (value: number | null): string => (value === null || Number.isNaN(value) ? 'undefined' : value.toFixed(3));
+/** A metric with 3 decimals; a null one says why it has no value (`missing`), never "undefined" or NaN. */
+const fmt = (value: number | null, missing: string): string => (value === null || Number.isNaN(value) ? missing : value.toFixed(3));
+/** Why a class's metric is null: precision, of a class never predicted; recall, of a class with no images here. */
+const NEVER_PREDICTED = 'never predicted';
+const NO_IMAGES = 'no images';
 
 /**
  * Precision, recall, F1 and support per class with macro and weighted averages, as scikit-learn prints them.
@@ -33,9 +36,9 @@ export function ClassReport({ evaluation }: { evaluation: Evaluation }) {
         {rows.map((r) => (
           <tr key={r.name}>
             <th scope="row">{r.name}</th>
-            <td data-testid={`${id}-${r.name}-precision`}>{fmt(r.precision)}</td>
-            <td data-testid={`${id}-${r.name}-recall`}>{fmt(r.recall)}</td>
-            <td data-testid={`${id}-${r.name}-f1`}>{fmt(r.f1)}</td>
+            <td data-testid={`${id}-${r.name}-precision`}>{fmt(r.precision, NEVER_PREDICTED)}</td>
+            <td data-testid={`${id}-${r.name}-recall`}>{fmt(r.recall, NO_IMAGES)}</td>
+            <td data-testid={`${id}-${r.name}-f1`}>{fmt(r.f1, r.recall === null ? NO_IMAGES : NEVER_PREDICTED)}</td>
             <td data-testid={`${id}-${r.name}-support`}>{r.support}</td>
           </tr>
         ))}

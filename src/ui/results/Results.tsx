@@ -3,6 +3,7 @@ import type { SplitName } from '../../core/types';
 import { predictionsCsv } from '../../engine/evaluation';
 import { downloadJson, downloadText } from '../shared/download';
 import { RunComparison } from './RunComparison';
+import { RunWarnings } from './RunWarnings';
 import { SplitResults } from './SplitResults';
 import { useStudio } from '../shared/useStudio';
 
@@ -36,6 +37,7 @@ export function Results() {
           {seconds(report.timings.totalMs)}.
         </p>
       )}
+      {report && <RunWarnings warnings={report.runWarnings} />}
       <div className="tabs" role="tablist" aria-label="Held-out split">
         {evaluations.map((e) => (
           <button
