@@ -84,7 +84,15 @@ export type DatasetNoteCode =
   /** Images no label names: kept aside for Classify new images, not trained on. */
   | 'unlabelled-images'
   /** How the folders were read when the structure, not only the names, decided (info). */
-  | 'reading-chosen';
+  | 'reading-chosen'
+  /** Class names that differ only by case (`Cat`, `cat`): probably one class; one click merges them. */
+  | 'classes-differ-by-case'
+  /** Classes merged because their names differ only by case, as the user asked (info). */
+  | 'classes-merged-by-case'
+  /** Images smaller than `MIN_IMAGE_SIDE_PX` on a side: too small to learn much from. */
+  | 'tiny-images'
+  /** Images of almost one flat colour (blank frames, empty scans). */
+  | 'blank-images';
 
 /**
  * The note codes that say the folder may have been read wrongly: shown prominently before Train and written

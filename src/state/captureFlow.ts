@@ -111,5 +111,6 @@ export function mergeFindings(earlier: ScanFindings, later: ScanFindings): ScanF
     failed: new Map([...earlier.failed, ...later.failed]),
     hashes: new Map([...earlier.hashes, ...later.hashes]),
     thumbnails: new Map([...earlier.thumbnails, ...later.thumbnails]),
+    looks: new Map([...earlier.looks, ...later.looks]),
   };
 }

@@ -256,6 +256,13 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       } catch {
         listed = null;
       }
+      // Saved while its images were being checked (the tab was closed or reloaded): check them again.
+      if (dataset && !saved.scan && listed) {
+        const renames = classRenames(listed.dataset.classes, dataset.classes);
+        void rebuild(performance.now(), { scan: null, renames }).catch((error: unknown) => {
+          set({ ingestTask: null, ingestError: asMessage(error) });
+        });
+      }
     },
   };
   return slice;

@@ -7,10 +7,10 @@
  */
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
 import type { Dataset, DatasetItem, DatasetLayout, DatasetNote, SkippedFile } from '../core/types';
-import { dropWithinClassDuplicates, findDuplicates, summariseDuplicates } from '../data/inspect';
-import type { DuplicateReport, HashedItem } from '../data/inspect';
+import { dropWithinClassDuplicates, findDuplicates, looksNotes, summariseDuplicates } from '../data/inspect';
+import type { DuplicateReport, HashedItem, ImageLooks } from '../data/inspect';
 import type { ImagePool } from '../data/images';
-import { buildDataset, findLabelFiles } from '../data/ingest';
+import { buildDataset, caseKey, findLabelFiles } from '../data/ingest';
 import { assignValidation } from '../data/ingest';
 import { readZip } from '../data/ingest';
 
@@ -27,6 +27,8 @@ export interface IngestOptions {
   readonly labelFile: string | null;
   readonly fileColumn: string | null;
   readonly labelColumn: string | null;
+  /** Merge classes whose names differ only by case (`Cat`, `cat`); absent: keep them apart. */
+  readonly mergeCaseVariants?: boolean;
 }
 
 export const AUTO_INGEST: IngestOptions = { layout: 'auto', labelFile: null, fileColumn: null, labelColumn: null };
@@ -93,7 +95,7 @@ export function buildFromFiles(
     ? { path: labelPath, text, fileColumn: options.fileColumn ?? undefined, labelColumn: options.labelColumn ?? undefined }
     : undefined;
   const listing = files.map((f) => ({ path: f.path, size: f.file.size }));
-  const raw = buildDataset(listing, { name, layout: options.layout, labels, labelFiles });
+  const raw = buildDataset(listing, { name, layout: options.layout, labels, labelFiles, mergeCaseVariants: options.mergeCaseVariants });
   const dataset = assignValidation(raw, split.valFraction, split.seed);
   return { dataset, studioMadeValidation: dataset !== raw };
 }
@@ -106,6 +108,8 @@ export interface ScanFindings {
   readonly hashes: ReadonlyMap<number, { readonly sha256: string; readonly dhash: string }>;
   /** Small JPEG previews, by file index. */
   readonly thumbnails: ReadonlyMap<number, Blob>;
+  /** Size and flatness of the files that decoded, by file index (absent in projects saved before it). */
+  readonly looks: ReadonlyMap<number, ImageLooks>;
 }
 
 /**
@@ -121,6 +125,7 @@ export async function scanDataset(
   const failed = new Map<number, string>();
   const hashes = new Map<number, { sha256: string; dhash: string }>();
   const thumbnails = new Map<number, Blob>();
+  const looks = new Map<number, ImageLooks>();
   const items = dataset.items;
   let next = 0;
   let done = 0;
@@ -137,6 +142,7 @@ export async function scanDataset(
         if (result.ok) {
           hashes.set(item.fileIndex, { sha256: result.sha256, dhash: result.dhash });
           thumbnails.set(item.fileIndex, result.thumbnail);
+          looks.set(item.fileIndex, { width: result.width, height: result.height, spread: result.spread });
         } else {
           failed.set(item.fileIndex, result.reason);
         }
@@ -154,7 +160,7 @@ export async function scanDataset(
   };
   // Enough requests in flight to keep every pool worker busy.
   await Promise.all(Array.from({ length: Math.max(2, pool.size * 3) }, worker));
-  return { failed, hashes, thumbnails };
+  return { failed, hashes, thumbnails, looks };
 }
 
 /** The dataset to train on after a scan, with the duplicate report and notes. */
@@ -185,7 +191,7 @@ const ones = (hex: string): number => [...hex].reduce((n, digit) => n + [...pars
 
 /**
  * Folds the scan into the dataset: undecodable files move to `skipped` (with their path as given, like the
- * other skipped files), duplicate notes join the notes, copies are kept in one split when the studio drew the
+ * other skipped files), duplicate notes and notes on tiny or blank images join the notes, copies are kept in one split when the studio drew the
  * split, and with `dropDuplicates` the extra copies inside a class are left out.
  */
 export function applyScan(
@@ -221,7 +227,7 @@ export function applyScan(
     }
   }
   if (items.length === 0) throw new UserFacingError('None of the images could be decoded.');
-  const notes: DatasetNote[] = [...(dataset.notes ?? []), ...summariseDuplicates(duplicates)];
+  const notes: DatasetNote[] = [...(dataset.notes ?? []), ...summariseDuplicates(duplicates), ...looksNotes(items, findings.looks)];
   return { dataset: { ...dataset, items, skipped, notes }, duplicates };
 }
 
@@ -241,12 +247,16 @@ function keepCopiesTogether(items: DatasetItem[], findings: ScanFindings): Datas
   });
 }
 
-/** The dataset with class `index` renamed; throws a `UserFacingError` for an empty or duplicate name. */
+/**
+ * The dataset with class `index` renamed; throws a `UserFacingError` for an empty name or one that another
+ * class has already, in any letter case.
+ */
 export function renameClass(dataset: Dataset, index: number, name: string): Dataset {
   const trimmed = name.trim();
   if (!trimmed) throw new UserFacingError('A class name cannot be empty.');
-  if (dataset.classes.some((c, i) => c === trimmed && i !== index)) {
-    throw new UserFacingError(`There is already a class named "${trimmed}".`);
+  const taken = dataset.classes.find((c, i) => caseKey(c) === caseKey(trimmed) && i !== index);
+  if (taken !== undefined) {
+    throw new UserFacingError(`There is already a class named "${taken}".`);
   }
   return { ...dataset, classes: dataset.classes.map((c, i) => (i === index ? trimmed : c)) };
 }

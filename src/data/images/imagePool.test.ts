@@ -49,6 +49,7 @@ const scanned = (sha256: string): ScanResult => ({
   height: 1,
   sha256,
   dhash: '0000000000000000',
+  spread: 0,
   thumbnail: new Blob([]),
 });
 const okScan = (id: number, sha256: string): ImageResponse => ({ id, ok: true, type: 'scan', result: scanned(sha256) });

@@ -18,6 +18,8 @@ export type ScanResult =
       readonly sha256: string;
       /** 64-bit difference hash of the 32x32 centre square, 16 hex characters (`differenceHash`). */
       readonly dhash: string;
+      /** Standard deviation of the grey levels (0-255) of that centre square (`pixelSpread`): near 0 when blank. */
+      readonly spread: number;
       /** JPEG, whole image on white, longest side `THUMBNAIL_MAX_SIDE_PX` (never enlarged). */
       readonly thumbnail: Blob;
     }
@@ -153,6 +155,21 @@ async function renderThumbnail(bitmap: ImageBitmap): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/jpeg', quality: THUMBNAIL_JPEG_QUALITY });
 }
 
+/** Standard deviation of the grey levels (Rec. 601 luma, 0-255) of packed RGB pixels. */
+export function pixelSpread(rgb: Uint8Array): number {
+  const n = Math.floor(rgb.length / 3);
+  if (n === 0) return 0;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const grey = 0.299 * (rgb[3 * i] ?? 0) + 0.587 * (rgb[3 * i + 1] ?? 0) + 0.114 * (rgb[3 * i + 2] ?? 0);
+    sum += grey;
+    squares += grey * grey;
+  }
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, squares / n - mean * mean));
+}
+
 /** SHA-256 and first bytes of a file; its bytes are dropped once this returns. */
 async function hashFile(blob: Blob): Promise<{ sha256: string; head: Uint8Array }> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -183,9 +200,10 @@ export async function scanImage(blob: Blob): Promise<ScanResult> {
     throw error;
   }
   try {
-    const dhash = differenceHash(renderRgb(bitmap, DHASH_SOURCE_PX), DHASH_SOURCE_PX, DHASH_SOURCE_PX);
+    const centre = renderRgb(bitmap, DHASH_SOURCE_PX);
+    const dhash = differenceHash(centre, DHASH_SOURCE_PX, DHASH_SOURCE_PX);
     const thumbnail = await renderThumbnail(bitmap);
-    return { ok: true, width: bitmap.width, height: bitmap.height, sha256, dhash, thumbnail };
+    return { ok: true, width: bitmap.width, height: bitmap.height, sha256, dhash, spread: pixelSpread(centre), thumbnail };
   } finally {
     bitmap.close();
   }

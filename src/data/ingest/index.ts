@@ -1,4 +1,5 @@
 /** Front door of data/ingest: a chosen or dropped folder (or zip) read into a labelled dataset: layouts, label files, splits. */
+export { caseKey } from './caseVariants';
 export { isSystemName } from './folders';
 export { buildDataset, findLabelFiles, splitFromFolderName, splitWordOf } from './ingest';
 export { readListing } from './readings';

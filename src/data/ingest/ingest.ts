@@ -4,7 +4,8 @@
  * was skipped and notes what deserves attention. Pure: no file is read here (label files come as text).
  */
 import { UserFacingError } from '../../core/errors';
-import type { Dataset, DatasetItem, DatasetLayout, SkippedFile } from '../../core/types';
+import type { Dataset, DatasetItem, DatasetLayout, DatasetNote, SkippedFile } from '../../core/types';
+import { caseCanonical, caseVariantGroups } from './caseVariants';
 import { datasetChecks } from '../inspect/checks';
 import { readAuto, type AutoReading } from './choose';
 import { isSystemName } from './folders';
@@ -33,6 +34,8 @@ export interface BuildOptions {
   readonly labels?: LabelFileInput;
   /** Every label file of the listing the caller read, for `auto` to weigh (see `readAuto`). */
   readonly labelFiles?: readonly LabelFileInput[];
+  /** Merge classes whose names differ only by case (`Cat`, `cat`) into the first in sort order. */
+  readonly mergeCaseVariants?: boolean;
 }
 
 /** Lower-case extensions of label files, and how each is read. */
@@ -121,15 +124,18 @@ function tooFewClassesMessage(listing: Listing, reading: Reading, classes: reado
 }
 
 /** The dataset of a reading: classes, items, how the files were read, then the reading's notes and checks. */
-function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Dataset {
-  const classes = [...new Set(reading.placed.map((p) => p.className))].sort(compareClassNames);
+function toDataset(listing: Listing, reading: Reading, auto: AutoReading, mergeCase = false): Dataset {
+  const names = [...new Set(reading.placed.map((p) => p.className))].sort(compareClassNames);
+  const merged = mergeCase ? caseVariantGroups(names) : [];
+  const canonical = mergeCase ? caseCanonical(names) : new Map(names.map((n) => [n, n]));
+  const classes = [...new Set(canonical.values())];
   if (classes.length < 2) throw new UserFacingError(tooFewClassesMessage(listing, reading, classes));
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const items = reading.placed.map(
     (p): DatasetItem => ({
       fileIndex: p.fileIndex,
       path: (listing.relative[p.fileIndex] ?? []).join('/'),
-      classIndex: classIndex.get(p.className) ?? -1,
+      classIndex: classIndex.get(canonical.get(p.className) ?? p.className) ?? -1,
       split: p.split,
     }),
   );
@@ -146,7 +152,15 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading): Datas
     ...(unlabelled.length > 0 && { unlabelled }),
   };
   const checks = datasetChecks(dataset, { root: listing.root, plan: reading.plan });
-  return { ...dataset, notes: [...readingNotes(reading, auto.images), ...reading.notes, ...checks] };
+  return { ...dataset, notes: [...readingNotes(reading, auto.images), ...reading.notes, ...mergedNote(merged), ...checks] };
+}
+
+/** `classes-merged-by-case`: the classes that were merged because their names differ only by case. */
+function mergedNote(groups: readonly (readonly string[])[]): DatasetNote[] {
+  if (groups.length === 0) return [];
+  const detail = groups.map((g) => g.map((n) => `"${n}"`).join(' + ')).join(', ');
+  const message = `Classes whose names differ only by case were merged, as you asked: ${detail} (each named after the first).`;
+  return [{ level: 'info', code: 'classes-merged-by-case', message, files: groups.flat() }];
 }
 
 /**
@@ -183,9 +197,10 @@ export function buildDataset(files: readonly IngestFile[], options: BuildOptions
   const layout = options.layout ?? 'auto';
   const found = findLabelFiles(files).map((f) => f.path);
   const auto = readAuto(listing, labelInputs(options), found, options.labels?.path);
-  if (layout === 'auto') return toDataset(listing, auto.reading, auto);
+  const merge = options.mergeCaseVariants === true;
+  if (layout === 'auto') return toDataset(listing, auto.reading, auto, merge);
   if (layout === 'class-folders' || layout === 'split-folders') {
-    return toDataset(listing, readFolders(listing, planFolders(auto.images, layout)), auto);
+    return toDataset(listing, readFolders(listing, planFolders(auto.images, layout)), auto, merge);
   }
   if (options.labels === undefined) {
     throw new UserFacingError(
@@ -193,5 +208,5 @@ export function buildDataset(files: readonly IngestFile[], options: BuildOptions
         `that names each image and its class.`,
     );
   }
-  return toDataset(listing, readLabels(listing, options.labels, layout, auto.folders.plan), auto);
+  return toDataset(listing, readLabels(listing, options.labels, layout, auto.folders.plan), auto, merge);
 }

@@ -3,6 +3,7 @@
  * classes with few images, class folders with no usable image. Pure.
  */
 import { countItems, SPLIT_NAMES, type Dataset, type DatasetNote } from '../../core/types';
+import { caseVariantGroups } from '../ingest/caseVariants';
 import { classFolderOf, type FolderPlan } from '../ingest/folders';
 import { pathSegments } from '../ingest/names';
 
@@ -85,14 +86,27 @@ function emptyFolders(dataset: Dataset, root: string | undefined, plan: FolderPl
   });
 }
 
+/** `classes-differ-by-case`: class names that differ only by letter case (`Cat`, `cat`), probably one class. */
+function caseVariants(dataset: Dataset): DatasetNote[] {
+  const groups = caseVariantGroups(dataset.classes);
+  if (groups.length === 0) return [];
+  const detail = groups.map((g) => g.map((n) => `"${n}"`).join(' and ')).join('; ');
+  const message =
+    `${groups.length} set(s) of class names differ only by case (${detail}): they are probably one class, ` +
+    `split in two by how the folders or labels were typed. Merge them, or rename one, before training.`;
+  return [{ level: 'warning', code: 'classes-differ-by-case', message, files: groups.flat() }];
+}
+
 /**
- * The notes a dataset deserves, in this order: `class-missing-in-split` (warning, the classes), `imbalance`
+ * The notes a dataset deserves, in this order: `classes-differ-by-case` (warning, the names),
+ * `class-missing-in-split` (warning, the classes), `imbalance`
  * (warning, the largest and smallest training class; both counts and class weights in the message),
  * `few-images` (warning, the classes), then one `empty-folder` (warning, the folder's skipped files) per class
  * folder that holds files but no usable image (folder layouts with `options.plan` only). Empty when nothing needs saying.
  */
 export function datasetChecks(dataset: Dataset, options: CheckOptions = {}): DatasetNote[] {
   return [
+    ...caseVariants(dataset),
     ...missingInSplit(dataset),
     ...imbalance(dataset),
     ...fewImages(dataset),

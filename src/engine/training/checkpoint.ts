@@ -65,7 +65,8 @@ export interface RunCheckpoint<Bytes = ArrayBuffer> {
  */
 export type PackedCheckpoint = RunCheckpoint<Blob>;
 
-function mapTensors<A, B>(checkpoint: RunCheckpoint<A>, each: (t: SavedTensor<A>) => SavedTensor<B>): RunCheckpoint<B> {
+/** The checkpoint with each of its tensors (weights, optimizer, best weights, in that order) mapped by `each`. */
+export function mapTensors<A, B>(checkpoint: RunCheckpoint<A>, each: (t: SavedTensor<A>) => SavedTensor<B>): RunCheckpoint<B> {
   const { loop } = checkpoint;
   return {
     ...checkpoint,

@@ -8,7 +8,8 @@ import type { RunCheckpoint } from './checkpoint';
 import type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 
 /** Which part of a run a `progress` event counts. */
-export type RunStage = 'backbone' | 'embed' | 'train' | 'finetune' | 'evaluate';
+export const RUN_STAGES = ['backbone', 'embed', 'train', 'finetune', 'evaluate'] as const;
+export type RunStage = (typeof RUN_STAGES)[number];
 
 /**
  * Everything a training run reports, in order: `backend`, then `progress` events, `batchEnd` events (throttled) and

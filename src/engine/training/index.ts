@@ -2,8 +2,10 @@
 export { resolveClassWeights } from './classWeights';
 export { startTrainingWorker } from './client';
 export type { TrainingHandle } from './client';
-export type { PackedCheckpoint } from './checkpoint';
+export type { PackedCheckpoint, RunCheckpoint, SavedTensor } from './checkpoint';
+export { mapTensors } from './checkpoint';
 export type { RunStage } from './events';
+export { RUN_STAGES } from './events';
 export type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 export { createHead } from './head';
 export type { RunTuning, TrainResponse } from './protocol';

@@ -275,3 +275,8 @@ export async function deleteProject(db: ProjectsDb, id: string): Promise<void> {
 export async function currentProjectId(db: ProjectsDb): Promise<string | null> {
   return (await db.get('meta', 'current')) ?? null;
 }
+
+/** Makes `id` the project opened next time (what a save with `makeCurrent` does, without a save). */
+export async function setCurrentProject(db: ProjectsDb, id: string): Promise<void> {
+  await db.put('meta', id, 'current');
+}

@@ -10,6 +10,8 @@ import type { ProjectWrite, ProjectsDb } from './db';
 import { createProjectSaver } from './projectSaver';
 import type { ProjectIdentity, ProjectSaver, SaverClock, SaverDatabase, SaverState } from './projectSaver';
 import { testCheckpoint } from '../run/testEvents';
+import { toSnapshot } from './projectState';
+import { checkedContent } from './validate';
 
 const DEBOUNCE_MS = 300;
 
@@ -267,5 +269,58 @@ describe('project saver', () => {
     expect(state().checkpointEpoch).toBe(2);
     expect(saver.checkpoint?.checkpoint).toBe(checkpoint);
     expect((await loadProject(db, 'p1'))?.checkpoint?.savedAt).toBe('2026-12-02T10:00:00.000Z');
+  });
+
+  it('saves the stage of a run under way, so a project reloaded mid-run knows it was interrupted, and clears it when the run ends', async () => {
+    const { studio, saver } = await setUp();
+    const idle = studio.getState().run;
+    studio.setState({ run: { ...idle, status: 'running', stage: 'embed' } });
+    expect(await saver.flush()).toBe(true);
+    expect((await loadProject(db, 'p1'))?.record.state.runUnderWay).toBe('embed');
+    studio.setState({ run: { ...idle, status: 'stopped', stage: null } });
+    expect(await saver.flush()).toBe(true);
+    expect((await loadProject(db, 'p1'))?.record.state.runUnderWay).toBeNull();
+  });
+
+  it('saves while the images are checked (files and listing, no scan), and the project checks them again when restored', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slowPool = { ...pool, scan: async (blob: Blob) => gate.then(() => pool.scan(blob)) };
+    const studio = createStudioStore(() => {
+      throw new Error('no training in these tests');
+    }, () => slowPool);
+    const { database, writes } = recordingDatabase(db);
+    let state: SaverState = { current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false, resumable: null, checkpointEpoch: null };
+    const saver = createProjectSaver({
+      studio, database, clock: fakeClock().clock, debounceMs: DEBOUNCE_MS, get: () => state,
+      set: (patch) => {
+        state = { ...state, ...patch };
+      },
+      afterSave: () => undefined, afterFailure: () => undefined,
+    });
+    saver.began(PROJECT);
+    const ingested = studio.getState().ingest(FILES);
+    await expect.poll(() => studio.getState().ingestTask?.stage).toBe('scanning');
+    expect(await saver.flush()).toBe(true);
+    expect(writes.at(-1)?.files?.blobs).toHaveLength(4);
+    const saved = await loadProject(db, 'p1');
+    expect(saved?.record.state.scan).toBeNull();
+    expect(saved?.record.state.dataset?.items).toHaveLength(4);
+
+    // Another studio (the reloaded tab) opens it: the check starts again, and ends with every image checked.
+    release();
+    await ingested;
+    const reopened = createStudioStore(() => {
+      throw new Error('no training in these tests');
+    }, () => pool);
+    if (!saved) throw new Error('not saved');
+    const content = checkedContent({ state: saved.record.state, files: saved.files, thumbnails: saved.thumbnails, weights: saved.weights });
+    expect(reopened.getState().restoreProject(toSnapshot(content))).toBe(true);
+    expect(reopened.getState().ingestTask?.stage).toBe('scanning');
+    await expect.poll(() => reopened.getState().ingestTask).toBeNull();
+    expect(reopened.getState().scan?.hashes.size).toBe(4);
+    expect(reopened.getState().dataset?.items).toHaveLength(4);
   });
 });

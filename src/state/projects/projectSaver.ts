@@ -15,6 +15,13 @@ import type { SaveRefs } from './saveDiff';
 import { contentBytes, datasetKey, defaultProjectName, savedRunOf, toContent } from './projectState';
 import { saveFailureMessage } from './storage';
 
+/**
+ * Whether the studio's state can be saved now: not while files are being read or unzipped (the list of files
+ * is not there yet); while they are checked, yes: the files and the dataset as listed are kept, so a reload
+ * during the check brings the folder back and checks it again (the scan saves again when it ends).
+ */
+const savable = (s: StudioState): boolean => s.ingestTask === null || (s.ingestTask.stage === 'scanning' && s.sources.length > 0);
+
 /** A project in the list. */
 export interface ProjectSummary {
   readonly id: string;
@@ -187,7 +194,7 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
   /** Saves the studio's state now if it changed; throws what the transaction threw. */
   const saveNow = async (): Promise<void> => {
     const s = studio.getState();
-    if (!meta || s.ingestTask !== null || restoring || options.mayWrite?.() === false) return;
+    if (!meta || !savable(s) || restoring || options.mayWrite?.() === false) return;
     const refs = refsOf(s);
     if (sameRefs(saved, refs)) return;
     const content = toContent(s, refs.run);
@@ -266,8 +273,7 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
     }
     if (sameRefs(saved, refsOf(s))) return;
     if (!get().pending) set({ pending: true });
-    // Saved once the images are checked: the scan still changes the dataset.
-    if (s.ingestTask !== null) return;
+    if (!savable(s)) return;
     cancelTimer?.();
     cancelTimer = clock.schedule(() => {
       cancelTimer = null;

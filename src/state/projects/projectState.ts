@@ -4,10 +4,11 @@
  * classifier's weights). Converting between the studio's state and this form is pure: Node tests cover it.
  */
 import type { Dataset } from '../../core/types';
-import type { DuplicateReport } from '../../data/inspect';
+import type { DuplicateReport, ImageLooks } from '../../data/inspect';
 import type { BackendName } from '../../engine/backend';
 import type { RunSummary } from '../../engine/evaluation';
-import type { TrainSettings } from '../../engine/training';
+import type { RunStage, TrainSettings } from '../../engine/training';
+import { isActive } from '../run/runState';
 import type { DatasetSnapshot } from '../datasetSlice';
 import type { IngestOptions, ScanFindings } from '../ingestFlow';
 import type { ActiveClassifier, SavedRun, StudioSnapshot, StudioState } from '../studioStore';
@@ -28,6 +29,8 @@ export interface SavedScan {
   readonly hashes: readonly (readonly [number, { readonly sha256: string; readonly dhash: string }])[];
   /** File indices that have a thumbnail. */
   readonly thumbnails: readonly number[];
+  /** Size and flatness by file index; absent in projects saved before it was measured. */
+  readonly looks?: readonly (readonly [number, ImageLooks])[];
 }
 
 /** Everything of a project that is not bytes. */
@@ -53,6 +56,16 @@ export interface ProjectState {
   readonly classifierNote: string | null;
   /** Summaries of the project's finished runs, oldest first (absent in projects saved before they were kept). */
   readonly runs?: readonly RunSummary[];
+  /**
+   * The stage of the run under way when this was saved (absent or null: none was): a project read back with
+   * one was closed or reloaded mid-run, and says so even before the run's first checkpoint.
+   */
+  readonly runUnderWay?: RunStage | null;
+}
+
+/** The stage of the studio's run under way, or null when none is (what `ProjectState.runUnderWay` keeps). */
+export function runUnderWayOf(run: StudioState['run']): RunStage | null {
+  return isActive(run.status) ? (run.stage ?? 'backbone') : null;
 }
 
 /** A `ClassifierModel` less its weight bytes. */
@@ -92,7 +105,7 @@ export function toContent(studio: StudioState, run: SavedRun | null): ProjectCon
     ingestOptions: studio.ingestOptions,
     dropDuplicates: studio.dropDuplicates,
     dataset: studio.dataset,
-    scan: scan ? { failed: [...scan.failed], hashes: [...scan.hashes], thumbnails: [...thumbnails.keys()] } : null,
+    scan: scan ? { failed: [...scan.failed], hashes: [...scan.hashes], thumbnails: [...thumbnails.keys()], looks: [...scan.looks] } : null,
     duplicates: studio.duplicates,
     ingestMs: studio.ingestMs,
     settings: studio.settings,
@@ -101,6 +114,7 @@ export function toContent(studio: StudioState, run: SavedRun | null): ProjectCon
     classifier: classifier ? { ...classifier, model: classifierMeta(classifier.model) } : null,
     classifierNote: studio.classifierNote,
     runs: studio.runs,
+    runUnderWay: runUnderWayOf(studio.run),
   };
   return { state, files: sources.map((s) => s.file), thumbnails, weights: classifier?.model.weightData ?? null };
 }
@@ -115,7 +129,7 @@ export function toSnapshot(content: ProjectContent): StudioSnapshot {
   const { state } = content;
   const sources = state.files.map((f, i) => ({ path: f.path, file: content.files[i] as Blob }));
   const scan: ScanFindings | null = state.scan
-    ? { failed: new Map(state.scan.failed), hashes: new Map(state.scan.hashes), thumbnails: new Map(content.thumbnails) }
+    ? { failed: new Map(state.scan.failed), hashes: new Map(state.scan.hashes), thumbnails: new Map(content.thumbnails), looks: new Map(state.scan.looks ?? []) }
     : null;
   const dataset: DatasetSnapshot = {
     sources, labelTexts: new Map(state.labelTexts), ingestOptions: state.ingestOptions, dropDuplicates: state.dropDuplicates,

@@ -8,7 +8,7 @@ import { createStore } from 'zustand/vanilla';
 import { UserFacingError, errorMessage } from '../../core/errors';
 import { isActive } from '../run/runState';
 import type { StudioStore } from '../studioStore';
-import { currentProjectId, deleteProject, listProjects, loadProject, openProjectsDb, writeProject } from './db';
+import { currentProjectId, deleteProject, listProjects, loadProject, openProjectsDb, setCurrentProject, writeProject } from './db';
 import type { LoadedProject, ProjectRecord, ProjectWrite, ProjectsDb } from './db';
 import { readProjectFile, writeProjectFile } from './projectFile';
 import { SYSTEM_CLOCK, createProjectSaver, resumableOf, saverDatabase, summaryOf } from './projectSaver';
@@ -19,6 +19,7 @@ import type { StorageInfo } from './storage';
 import { projectLocks } from './projectLock';
 import type { ProjectLocks } from './projectLock';
 import type { PickedFile } from '../ingestFlow';
+import type { RunStage } from '../../engine/training';
 import { checkedContent } from './validate';
 
 /** The projects store: the saver's state (the open project, the list, the last save), the storage, and the actions. */
@@ -36,6 +37,11 @@ export interface ProjectsState extends SaverState {
   readonly notice: string | null;
   /** True while another tab holds the open project (see `projectLock`): this tab does not save it. */
   readonly heldElsewhere: boolean;
+  /**
+   * A run the project was saved in the middle of (tab closed or reloaded) with no checkpoint to resume from:
+   * its stage and when it was saved. Cleared when a run starts or the person dismisses it.
+   */
+  readonly interrupted: { readonly stage: RunStage; readonly savedAt: string } | null;
   start(): Promise<void>;
   newProject(): Promise<void>;
   openProject(id: string): Promise<void>;
@@ -54,6 +60,8 @@ export interface ProjectsState extends SaverState {
   /** Takes the open project over from the tab that holds it: its latest saved version, saved from this tab on. */
   takeOver(): Promise<void>;
   discardCheckpoint(): Promise<void>;
+  /** Hides the note of an interrupted run (`interrupted`). */
+  dismissInterrupted(): void;
   /** Saves pending changes now; resolves false when that failed. */
   flush(): Promise<boolean>;
 }
@@ -116,7 +124,9 @@ export function createProjectsStore(
       active.opened({ id: record.id, name: record.name, autoName: record.autoName, createdAt: record.createdAt }, snapshot.run, loaded.checkpoint, record.revision ?? 0);
       const now = studio.getState();
       const resumable = loaded.checkpoint && loaded.checkpoint.datasetKey === datasetKey(now.dataset) ? resumableOf(loaded.checkpoint) : null;
-      set({ current: { id: record.id, name: record.name }, resumable, checkpointEpoch: null, pending: false, save: { status: 'saved', savedAt: record.updatedAt, error: null } });
+      const underWay = record.state.runUnderWay ?? null;
+      const interrupted = resumable === null && underWay !== null ? { stage: underWay, savedAt: record.updatedAt } : null;
+      set({ current: { id: record.id, name: record.name }, resumable, interrupted, checkpointEpoch: null, pending: false, save: { status: 'saved', savedAt: record.updatedAt, error: null } });
       return true;
     };
 
@@ -126,7 +136,7 @@ export function createProjectsStore(
       const project = { id: crypto.randomUUID(), name: 'Untitled project', autoName: true, createdAt: clock.nowIso() };
       active.began(project);
       await own(project.id);
-      set({ current: { id: project.id, name: project.name }, resumable: null, checkpointEpoch: null, save: { status: 'idle', savedAt: null, error: null } });
+      set({ current: { id: project.id, name: project.name }, resumable: null, interrupted: null, checkpointEpoch: null, save: { status: 'idle', savedAt: null, error: null } });
       await active.save();
     };
 
@@ -162,12 +172,14 @@ export function createProjectsStore(
       if (!loaded) throw new UserFacingError('That project no longer exists.');
       if (!apply(active, loaded)) return false;
       await own(id);
+      // Opened next time too, even before this tab saves a change to it.
+      await setCurrentProject(open, id);
       return true;
     };
 
     return {
       ready: false, available: true, current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false,
-      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null, notice: null, heldElsewhere: false,
+      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null, notice: null, heldElsewhere: false, interrupted: null,
 
       start() {
         started ??= (async () => {
@@ -191,6 +203,9 @@ export function createProjectsStore(
           if (loaded && apply(active, loaded)) await own(loaded.record.id);
           else await begin(active, true);
           studio.subscribe(active.onStudioChange);
+          studio.subscribe((s) => {
+            if (isActive(s.run.status) && get().interrupted !== null) set({ interrupted: null });
+          });
           // Changes still waiting for the debounce when the tab goes away: start their save at once.
           globalThis.addEventListener?.('pagehide', () => void get().flush());
           set({ ready: true });
@@ -236,7 +251,10 @@ export function createProjectsStore(
         try {
           const content = toContent(s, saver.keptRun(s));
           const name = project.autoName ? defaultProjectName(content.state) : project.name;
-          return { fileName: `${name.replace(/[^\w.-]+/g, '_') || 'project'}.ftsproject.zip`, blob: await writeProjectFile(name, content) };
+          // The checkpoint of an interrupted run goes with it, so the run can be resumed where the file is opened.
+          const stored = saver.checkpoint;
+          const checkpoint = stored && !isActive(s.run.status) ? { savedAt: stored.savedAt, checkpoint: stored.checkpoint, settings: stored.settings, backendPreference: stored.backendPreference, datasetKey: stored.datasetKey } : null;
+          return { fileName: `${name.replace(/[^\w.-]+/g, '_') || 'project'}.ftsproject.zip`, blob: await writeProjectFile(name, content, checkpoint) };
         } catch (error) {
           set({ message: `Could not export the project: ${errorMessage(error)}` });
           return null;
@@ -245,7 +263,7 @@ export function createProjectsStore(
 
       importFile: (file, fileName) => guarded('Importing…', async (open, active) => {
         if (!(await flushOrExplain())) return;
-        const { name, content } = await readProjectFile(file, fileName);
+        const { name, content, checkpoint } = await readProjectFile(file, fileName);
         const taken = new Set(get().projects.map((p) => p.name));
         const nowIso = clock.nowIso();
         const record: ProjectRecord = {
@@ -253,7 +271,10 @@ export function createProjectsStore(
           updatedAt: nowIso, bytes: contentBytes(content), state: content.state,
         };
         try {
-          await writeProject(open, { record, files: { from: 0, blobs: content.files }, thumbnails: content.thumbnails, weights: content.weights, makeCurrent: true });
+          await writeProject(open, {
+            record, files: { from: 0, blobs: content.files }, thumbnails: content.thumbnails, weights: content.weights, makeCurrent: true,
+            ...(checkpoint && { checkpoint: { ...checkpoint, projectId: record.id } }),
+          });
         } catch (error) {
           throw new UserFacingError(saveFailureMessage(`the imported project "${record.name}"`, error));
         }
@@ -284,7 +305,9 @@ export function createProjectsStore(
       async ingestFolder(files, name) {
         const s = studio.getState();
         const active = saver;
-        if (active && db && s.sources.length > 0 && s.ingestTask === null && !isActive(s.run.status)) {
+        // A project whose images are still being checked is saved too (it checks them again when opened).
+        const reading = s.ingestTask !== null && s.ingestTask.stage !== 'scanning';
+        if (active && db && s.sources.length > 0 && !reading && !isActive(s.run.status)) {
           const previous = active.project?.name ?? 'the previous project';
           if (!(await flushOrExplain())) return;
           await begin(active, false);
@@ -306,6 +329,8 @@ export function createProjectsStore(
         await active.discardCheckpoint();
         set({ resumable: null });
       }),
+
+      dismissInterrupted: () => set({ interrupted: null }),
     };
   });
   return store;

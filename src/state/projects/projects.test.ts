@@ -9,6 +9,8 @@ import { AUTO_INGEST } from '../ingestFlow';
 import { createStudioStore } from '../studioStore';
 import type { StudioSnapshot } from '../studioStore';
 import { PROJECT_FILE_FORMAT, readProjectFile, writeProjectFile } from './projectFile';
+import type { PortableCheckpoint } from './projectFile';
+import { testCheckpoint } from '../run/testEvents';
 import { datasetKey, toContent, toSnapshot } from './projectState';
 import { filesToWrite, sameRefs, saveRefs } from './saveDiff';
 import type { ProjectContent } from './projectState';
@@ -59,6 +61,7 @@ function snapshot(): StudioSnapshot {
       scan: {
         failed: new Map([[3, 'not an image']]), hashes: new Map([[0, { sha256: 'aa', dhash: 'bb' }]]),
         thumbnails: new Map([[0, bytes('thumb 0')], [2, bytes('thumb 2')]]),
+        looks: new Map([[0, { width: 640, height: 480, spread: 41.5 }]]),
       },
       duplicates: { withinClass: [], acrossClasses: [], acrossSplits: [], nearAcrossSplits: [] },
     },
@@ -95,6 +98,7 @@ describe('project state', () => {
     expect(back.run).toEqual(snap.run);
     expect(back.dataset?.dataset).toEqual(dataset);
     expect(back.dataset?.scan?.failed).toEqual(snap.dataset?.scan?.failed);
+    expect(back.dataset?.scan?.looks).toEqual(snap.dataset?.scan?.looks);
     expect(back.dataset?.labelTexts).toEqual(snap.dataset?.labelTexts);
     expect(back.dataset?.sources.map((s) => s.path)).toEqual(snap.dataset?.sources.map((s) => s.path));
     expect(await texts(back.dataset?.sources.map((s) => s.file) ?? [])).toEqual(await texts(snap.dataset?.sources.map((s) => s.file) ?? []));
@@ -171,6 +175,56 @@ describe('project file', () => {
     await reject(zip({ ...parts, 'files/1': strToU8('short') }), 'file 1 (pets/dog/1.jpg) has 5 bytes; the project says 8');
     await reject(zip({ ...parts, 'model/weights.bin': new Uint8Array(8) }), 'the model weights have 8 bytes; the model says 24');
     await reject(zip({ ...parts, 'extra/evil.html': strToU8('<script>') }), 'it holds extra/evil.html, which its manifest does not list');
+  });
+});
+
+describe('project file: checkpoints and large files', () => {
+  const tensor = (name: string, shape: number[], values: number[], dtype: 'float32' | 'int32' = 'float32') => ({
+    name, shape, dtype, data: new Blob([dtype === 'int32' ? new Int32Array(values) : new Float32Array(values)]),
+  });
+  const checkpointOf = (): PortableCheckpoint => {
+    const base = testCheckpoint(2);
+    return {
+      savedAt: '2026-12-03T10:00:00.000Z', settings: { ...DEFAULT_SETTINGS, epochs: 7 }, backendPreference: 'wasm', datasetKey: 'key-1',
+      checkpoint: {
+        ...base,
+        loop: {
+          ...base.loop, weights: [tensor('w', [2, 3], [1, 2, 3, 4, 5, 6]), tensor('b', [3], [7, 8, 9])], optimizer: [tensor('step', [], [2], 'int32')],
+          best: { ...base.loop.best, weights: [tensor('w', [2, 3], [6, 5, 4, 3, 2, 1]), tensor('b', [3], [0, 0, 1])] },
+        },
+      },
+    };
+  };
+  const bytesOf = async (c: PortableCheckpoint | null) =>
+    Promise.all([...(c?.checkpoint.loop.weights ?? []), ...(c?.checkpoint.loop.optimizer ?? []), ...(c?.checkpoint.loop.best.weights ?? [])].map(async (t) => [...new Uint8Array(await t.data.arrayBuffer())]));
+
+  it('carries the checkpoint of an interrupted run, every tensor intact, and none when there is none', async () => {
+    const content = contentOf(snapshot());
+    const checkpoint = checkpointOf();
+    const back = await readProjectFile(await writeProjectFile('p', content, checkpoint), 'p.zip');
+    expect(back.checkpoint?.checkpoint.loop.weights.map((t) => [t.name, t.shape, t.dtype])).toEqual([['w', [2, 3], 'float32'], ['b', [3], 'float32']]);
+    expect({ ...back.checkpoint, checkpoint: undefined }).toEqual({ ...checkpoint, checkpoint: undefined });
+    expect(await bytesOf(back.checkpoint)).toEqual(await bytesOf(checkpoint));
+    expect(back.checkpoint?.checkpoint.history).toEqual(checkpoint.checkpoint.history);
+    expect((await readProjectFile(await writeProjectFile('p', content), 'p.zip')).checkpoint).toBeNull();
+  });
+
+  it('refuses a checkpoint whose tensor bytes do not fit its shape', async () => {
+    const checkpoint = checkpointOf();
+    const bad = { ...checkpoint, checkpoint: { ...checkpoint.checkpoint, loop: { ...checkpoint.checkpoint.loop, weights: [tensor('w', [2, 3], [1, 2])] } } };
+    await expect(readProjectFile(await writeProjectFile('p', contentOf(snapshot()), bad), 'p.zip')).rejects.toThrow('checkpoint tensor 0 has 8 bytes; its shape needs 24');
+  });
+
+  it('streams files larger than what it gathers before folding, byte for byte', async () => {
+    const content = contentOf(snapshot());
+    const big = new Uint8Array(20 * 1024 ** 2 + 3).map((_, i) => (i * 31) % 251);
+    const files = [...content.files.slice(0, 1), new Blob([big], { type: 'image/jpeg' }), ...content.files.slice(2)];
+    const withBig = { ...content, files, state: { ...content.state, files: content.state.files.map((f, i) => (i === 1 ? { ...f, size: big.length } : f)) } };
+    const back = await readProjectFile(await writeProjectFile('big', withBig), 'big.zip');
+    const read = new Uint8Array(await (back.content.files[1] as Blob).arrayBuffer());
+    // Compared as a count of differing bytes: a diff of 20 MB arrays would not fit in the test's memory.
+    expect(read.length).toBe(big.length);
+    expect(read.reduce((n, b, i) => n + (b === big[i] ? 0 : 1), 0)).toBe(0);
   });
 });
 

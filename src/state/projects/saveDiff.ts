@@ -5,6 +5,7 @@
  */
 import type { PickedFile } from '../ingestFlow';
 import type { SavedRun, StudioState } from '../studioStore';
+import { runUnderWayOf } from './projectState';
 
 /** The parts of the studio's state a project saves, with the project's name; compared by reference. */
 export interface SaveRefs {
@@ -21,7 +22,7 @@ export function saveRefs(s: StudioState, run: SavedRun | null, name: { readonly 
     sources: s.sources, scan: s.scan, classifier: s.classifier, run,
     others: [
       s.labelTexts, s.ingestOptions, s.dropDuplicates, s.dataset, s.duplicates, s.ingestMs, s.settings, s.backendPreference,
-      s.classifierNote, s.runs, name?.name, name?.autoName,
+      s.classifierNote, s.runs, name?.name, name?.autoName, runUnderWayOf(s.run),
     ],
   };
 }

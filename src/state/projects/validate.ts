@@ -10,7 +10,7 @@ import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/backbones';
 import { CLASSIFIER_FORMAT } from '../../engine/model';
 import { checkHistory, checkReport, checkSkipped } from '../../engine/evaluation';
 import type { RunSummary } from '../../engine/evaluation';
-import { DEFAULT_SETTINGS, NUMBER_SETTINGS, SETTING_CHOICES } from '../../engine/training';
+import { DEFAULT_SETTINGS, NUMBER_SETTINGS, RUN_STAGES, SETTING_CHOICES } from '../../engine/training';
 import type { NumberSettingSpec, TrainSettings } from '../../engine/training';
 import type { SavedRun } from '../studioStore';
 import { ShapeError, array, boolean, integer, nullable, number, object, oneOf, string, strings } from '../../core/check';
@@ -44,6 +44,9 @@ export function validateProjectState(value: unknown, where = 'state'): ProjectSt
       labelFile: nullable(options.labelFile, (s) => string(s, `${where}.ingestOptions.labelFile`)),
       fileColumn: nullable(options.fileColumn, (s) => string(s, `${where}.ingestOptions.fileColumn`)),
       labelColumn: nullable(options.labelColumn, (s) => string(s, `${where}.ingestOptions.labelColumn`)),
+      ...(options.mergeCaseVariants !== undefined && {
+        mergeCaseVariants: boolean(options.mergeCaseVariants, `${where}.ingestOptions.mergeCaseVariants`),
+      }),
     },
     dropDuplicates: boolean(v.dropDuplicates, `${where}.dropDuplicates`),
     dataset,
@@ -60,6 +63,7 @@ export function validateProjectState(value: unknown, where = 'state'): ProjectSt
     classifier: nullable(v.classifier, (c) => checkClassifier(c, `${where}.classifier`)),
     classifierNote: nullable(v.classifierNote, (s) => string(s, `${where}.classifierNote`)),
     runs: v.runs === undefined ? [] : array(v.runs, `${where}.runs`).map((r, i) => checkRunSummary(r, `${where}.runs[${i}]`)),
+    ...(v.runUnderWay !== undefined && { runUnderWay: nullable(v.runUnderWay, (stage) => oneOf(stage, RUN_STAGES, `${where}.runUnderWay`)) }),
   };
 }
 
@@ -186,6 +190,15 @@ function checkScan(value: unknown, where: string, fileCount: number): SavedScan 
       return [index(at, `${where}.hashes[${i}][0]`), { sha256: string(h.sha256, `${where}.hashes[${i}][1].sha256`), dhash: string(h.dhash, `${where}.hashes[${i}][1].dhash`) }] as const;
     }),
     thumbnails: array(s.thumbnails, `${where}.thumbnails`).map((t, i) => index(t, `${where}.thumbnails[${i}]`)),
+    ...(s.looks !== undefined && {
+      looks: array(s.looks, `${where}.looks`).map((p, i) => {
+        const [at, look] = array(p, `${where}.looks[${i}]`);
+        const l = object(look, `${where}.looks[${i}][1]`);
+        const size = (v: unknown, key: string) => integer(v, `${where}.looks[${i}][1].${key}`, 1);
+        const spread = number(l.spread, `${where}.looks[${i}][1].spread`);
+        return [index(at, `${where}.looks[${i}][0]`), { width: size(l.width, 'width'), height: size(l.height, 'height'), spread }] as const;
+      }),
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DatasetNote } from '../../core/types';
+import { NoteAction } from './NoteAction';
 
 /** Longest list of files or names shown under one note; the rest are counted. */
 export const MAX_LISTED = 500;
@@ -20,7 +21,7 @@ export function DatasetNotes({ notes }: { readonly notes: readonly DatasetNote[]
           return (
             <li key={`${note.code}-${i}`} className={`note ${note.level}`} data-testid={`note-${note.code}`}>
               <strong className="note-level">{note.level === 'info' ? 'Note' : note.level === 'warning' ? 'Warning' : 'Error'}:</strong>{' '}
-              <span className="note-message">{note.message}</span>
+              <span className="note-message">{note.message}</span> <NoteAction code={note.code} />
               {files.length > 0 && (
                 <details>
                   <summary data-testid="note-files-count">
