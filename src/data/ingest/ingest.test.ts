@@ -252,3 +252,15 @@ describe('buildDataset: label files', () => {
     expect(() => buildDataset(listing)).toThrow(/^Only one class \(images\).* labels\.csv may label them\.$/);
   });
 });
+
+describe('buildDataset: empty folders listed by the drop and folder-picker readers', () => {
+  it('notes an empty class folder (and an empty split class folder), lists no folder as skipped, and ignores empty sub-folders of a class', () => {
+    const ds = buildDataset(files('pets/cats/1.jpg', 'pets/dogs/2.jpg', 'pets/birds/', 'pets/dogs/nothing-here/'));
+    expect(ds.classes).toEqual(['cats', 'dogs']);
+    expect(ds.skipped).toEqual([]);
+    const empty = ds.notes?.filter((n) => n.code === 'empty-folder') ?? [];
+    expect(empty.map((n) => [n.message, n.files])).toEqual([['The folder "birds/" is empty, so it gives no class: add images to it, or remove it.', ['birds']]]);
+    const split = buildDataset(files('d/train/cats/1.jpg', 'd/train/dogs/1.jpg', 'd/val/cats/2.jpg', 'd/val/dogs/'));
+    expect(split.notes?.find((n) => n.code === 'empty-folder')?.message).toBe('The folder "val/dogs/" is empty, so it gives no class: add images to it, or remove it.');
+  });
+});

@@ -10,7 +10,7 @@ import { datasetChecks } from '../inspect/checks';
 import { readAuto, type AutoReading } from './choose';
 import { isSystemName } from './folders';
 import { labelFileName, type LabelFileInput, type LabelFileKind } from './labels';
-import { pathSegments } from './names';
+import { isFolderEntry, pathSegments } from './names';
 import { alternativesOf, readingNotes, readingOf } from './readingChecks';
 import { labelKindOf, readFolders, readLabels, readListing, samePath, unlabelledFolders, type IngestFile, type Listing, type Reading } from './readings';
 import { extensionOf, IMAGE_EXTENSIONS } from './skip';
@@ -139,7 +139,9 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading, mergeC
       split: p.split,
     }),
   );
-  const { layout, skipped, labelSource, unlabelled } = reading;
+  const { layout, labelSource, unlabelled } = reading;
+  // Listed folders are no files: they count only for the checks (an empty class folder gets a note).
+  const skipped = reading.skipped.filter((s) => !isFolderEntry(s.file));
   const alternatives = alternativesOf(auto, reading, labelSource?.file);
   const dataset: Dataset = {
     name: listing.name,
@@ -151,7 +153,7 @@ function toDataset(listing: Listing, reading: Reading, auto: AutoReading, mergeC
     reading: readingOf(reading, listing, alternatives),
     ...(unlabelled.length > 0 && { unlabelled }),
   };
-  const checks = datasetChecks(dataset, { root: listing.root, plan: reading.plan });
+  const checks = datasetChecks({ ...dataset, skipped: reading.skipped }, { root: listing.root, plan: reading.plan });
   return { ...dataset, notes: [...readingNotes(reading, auto.images), ...reading.notes, ...mergedNote(merged), ...checks] };
 }
 

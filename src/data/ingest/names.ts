@@ -8,6 +8,14 @@
 export type NameLookup = (name: string) => readonly number[];
 
 /** Splits a name or path into its non-empty segments (tolerating `\`, a leading `/` and `./`). */
+/**
+ * True for a listed folder rather than a file: a path ending in `/`. The drop and folder-picker readers list
+ * each empty folder so (the folder input cannot see them), so that an empty class folder gets a note.
+ */
+export function isFolderEntry(path: string): boolean {
+  return /[/\\]$/.test(path);
+}
+
 export function pathSegments(path: string): string[] {
   return path.split(/[/\\]/).filter((s) => s !== '' && s !== '.');
 }

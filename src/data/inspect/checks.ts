@@ -5,7 +5,7 @@
 import { countItems, SPLIT_NAMES, type Dataset, type DatasetNote } from '../../core/types';
 import { caseVariantGroups } from '../ingest/caseVariants';
 import { classFolderOf, type FolderPlan } from '../ingest/folders';
-import { pathSegments } from '../ingest/names';
+import { isFolderEntry, pathSegments } from '../ingest/names';
 
 /** The largest training class may hold up to this many times the images of the smallest without a note. */
 export const IMBALANCE_RATIO = 1.5;
@@ -64,7 +64,7 @@ function fewImages(dataset: Dataset): DatasetNote[] {
   return [{ level: 'warning', code: 'few-images', message, files: few.map((c) => c.name) }];
 }
 
-/** `empty-folder`: a class folder (`cats/`, `train/cats/`) that holds files but no usable image. */
+/** `empty-folder`: a class folder (`cats/`, `train/cats/`) that holds files but no usable image, or nothing. */
 function emptyFolders(dataset: Dataset, root: string | undefined, plan: FolderPlan | undefined): DatasetNote[] {
   const layout = dataset.layout;
   if ((layout !== 'class-folders' && layout !== 'split-folders') || plan === undefined) return [];
@@ -73,16 +73,20 @@ function emptyFolders(dataset: Dataset, root: string | undefined, plan: FolderPl
   for (const skipped of dataset.skipped) {
     const segments = pathSegments(skipped.file);
     const relative = root !== undefined && segments[0] === root ? segments.slice(1) : segments;
-    const folder = classFolderOf(relative, plan);
+    // A listed folder (see `isFolderEntry`) is placed as if it held a file.
+    const folderEntry = isFolderEntry(skipped.file);
+    const folder = classFolderOf(folderEntry ? [...relative, '(folder)'] : relative, plan);
     if (folder === undefined || used.has(folder)) continue;
-    unused.set(folder, [...(unused.get(folder) ?? []), { path: relative.join('/'), reason: skipped.reason }]);
+    const entries = unused.get(folder) ?? [];
+    if (!folderEntry) entries.push({ path: relative.join('/'), reason: skipped.reason });
+    unused.set(folder, entries);
   }
   return [...unused].map(([folder, skipped]) => {
     const first = skipped[0];
-    const message =
-      `The folder "${folder}/" holds ${skipped.length} file(s) but no usable image, so it gives no class` +
-      (first ? ` (${first.path}: ${first.reason}).` : '.');
-    return { level: 'warning', code: 'empty-folder', message, files: skipped.map((s) => s.path) };
+    const message = first
+      ? `The folder "${folder}/" holds ${skipped.length} file(s) but no usable image, so it gives no class (${first.path}: ${first.reason}).`
+      : `The folder "${folder}/" is empty, so it gives no class: add images to it, or remove it.`;
+    return { level: 'warning', code: 'empty-folder', message, files: first ? skipped.map((s) => s.path) : [folder] };
   });
 }
 

@@ -3,7 +3,8 @@ import type { PickedFile } from '../../state';
 /**
  * Reads what was dropped on the page: files and folders, several at once, folders walked recursively
  * through `webkitGetAsEntry`. Paths keep the dropped folder's name first, as `webkitRelativePath` does; a
- * dropped file (a `.zip` included) keeps its own name, and the store unpacks archives.
+ * dropped file (a `.zip` included) keeps its own name, and the store unpacks archives. An empty folder is
+ * listed as its path and `/`, so that an empty class folder gets a note (the folder input cannot see them).
  */
 export async function readDrop(items: DataTransferItemList): Promise<PickedFile[]> {
   // Entries and files must be taken before the first await: the list is emptied once the drop handler returns.
@@ -26,13 +27,19 @@ async function walk(entry: FileSystemEntry, prefix: string, out: PickedFile[]): 
     return;
   }
   const reader = (entry as FileSystemDirectoryEntry).createReader();
+  let children = 0;
   // readEntries returns at most 100 entries per call: read until it returns none.
   for (;;) {
     const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
     if (batch.length === 0) break;
+    children += batch.length;
     for (const child of batch) await walk(child, path, out);
   }
+  if (children === 0) out.push(emptyFolder(path));
 }
+
+/** An empty folder, listed as its path with a trailing `/` (see `isFolderEntry` in data/ingest). */
+const emptyFolder = (path: string): PickedFile => ({ file: new Blob([]), path: `${path}/` });
 
 /** The files of a `webkitdirectory` (or plain file) input, with their relative paths. */
 export function readInput(files: FileList): PickedFile[] {
@@ -62,7 +69,8 @@ export function canPickDirectory(): boolean {
 
 /**
  * Asks the user for a folder with `showDirectoryPicker` and lists every file under it, paths starting with
- * the folder's name as `webkitRelativePath` does. Resolves to null when the user closes the picker.
+ * the folder's name as `webkitRelativePath` does, and each empty folder as its path and `/`. Resolves to null
+ * when the user closes the picker.
  */
 export async function pickDirectory(): Promise<PickedFile[] | null> {
   const show = (window as PickerWindow).showDirectoryPicker;
@@ -80,9 +88,12 @@ export async function pickDirectory(): Promise<PickedFile[] | null> {
 }
 
 async function walkHandle(directory: DirectoryHandle, path: string, out: PickedFile[]): Promise<void> {
+  let children = 0;
   for await (const handle of directory.values()) {
+    children++;
     const childPath = `${path}/${handle.name}`;
     if (handle.kind === 'file') out.push({ file: await handle.getFile(), path: childPath });
     else await walkHandle(handle, childPath, out);
   }
+  if (children === 0) out.push(emptyFolder(path));
 }
