@@ -8,7 +8,10 @@ import type { TrainSettings } from '../../src/engine/training';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 
-/** `BENCH_PARTS=throughput,scale` runs only those parts (throughput, threads, decode, hymenoptera, rps, sizes, scale, defaults); default all. */
+/**
+ * `BENCH_PARTS=throughput,scale` runs only those parts (throughput, threads, decode, hymenoptera, rps, sizes, scale,
+ * scale-large, defaults); default all.
+ */
 const PARTS = process.env.BENCH_PARTS?.split(',').map((p) => p.trim()).filter(Boolean) ?? null;
 export const runsPart = (name: string): boolean => PARTS === null || PARTS.includes(name);
 
@@ -99,6 +102,11 @@ export const SCALE = {
   classes: 10,
   sizePx: 96,
   settings: { backboneId: 'mobilenet_v1_0.25_224_graph', augmentViews: 0, earlyStopping: false, epochs: QUICK ? 2 : 5 } satisfies Partial<TrainSettings>,
+  /**
+   * The `scale-large` part: 50,000 images of mixed sizes (each class holding every size), read, checked and
+   * trained head-only in one tab with the settings above; its memory is the row to read (issue 23: 1 GB).
+   */
+  large: { images: QUICK ? 1_000 : 50_000, sizesPx: [64, 96, 128, 192] },
 };
 
 /**

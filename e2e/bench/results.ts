@@ -42,6 +42,8 @@ export function stage1Row(twoStage: LabelledRun): LabelledRun | null {
 /** One generated dataset of the scale part: reading it, then training on it. */
 export interface ScaleRow {
   readonly images: number;
+  /** The images' sides in pixels, when they are of several sizes (the `scale-large` part). */
+  readonly sizesPx?: readonly number[];
   readonly ingest: IngestResult;
   readonly run: StudioRunResult;
   /** The tab's memory while reading the files, and from Train to the report. */
@@ -202,8 +204,8 @@ export function inputSizeTable(r: BenchResults): string {
 
 /** Generated datasets of growing size: time and memory. */
 export function scaleTable(r: BenchResults): string {
-  const rows = r.scale.map(({ images, ingest, run, ingestMemory, runMemory }) => [
-    String(images), `${short(run.backboneId)}, ${recipe(run)}`, s(ingest.ingestMs), rate((images * 1000) / ingest.ingestMs), s(run.embedMs), rate(run.embedImagesPerSecond), s(run.stage1Ms),
+  const rows = r.scale.map(({ images, sizesPx, ingest, run, ingestMemory, runMemory }) => [
+    sizesPx ? `${images} (${sizesPx.join('/')} px)` : String(images), `${short(run.backboneId)}, ${recipe(run)}`, s(ingest.ingestMs), rate((images * 1000) / ingest.ingestMs), s(run.embedMs), rate(run.embedImagesPerSecond), s(run.stage1Ms),
     s(ingest.ingestMs + run.trainWallMs), mb(Math.max(ingestMemory.tabBytes, runMemory.tabBytes)),
     mb(Math.max(ingestMemory.pageHeapBytes, runMemory.pageHeapBytes)), mb(run.cacheBytes), 'not reported (WASM)',
   ]);

@@ -166,6 +166,16 @@ test('benchmark suite', async ({ page, browser }) => {
     }
   }, () => md.scaleTable(results));
 
+  await part('scale-large', async () => {
+    const { images, sizesPx } = SCALE.large;
+    const generateMs = await call(page, 'generate', 'generated-large', images, SCALE.classes, sizesPx);
+    console.log(`generated ${images} JPEGs of ${sizesPx.join('/')} px in the page in ${(generateMs / 1000).toFixed(1)} s`);
+    const ingest = await memory.during(() => call(page, 'ingest', 'generated-large'));
+    const run = await memory.during(() => call(page, 'train', SCALE.settings, 'wasm'));
+    results.scale.push({ images, sizesPx, ingest: ingest.value, run: run.value, ingestMemory: ingest.memory, runMemory: run.memory });
+    save();
+  }, () => md.scaleTable(results));
+
   await part('defaults', async () => {
     results.defaults = [];
     const rows = results.defaults;

@@ -29,7 +29,7 @@ export interface BenchApi {
   /** Keeps under `toKey` at most `perFolder` files of each directory of folder `fromKey`; returns how many. */
   subset(fromKey: string, toKey: string, perFolder: number): number;
   /** Makes a folder of `count` generated JPEGs (see `generateImages`) under `key`; returns the ms it took. */
-  generate(key: string, count: number, classes: number, sizePx: number): Promise<number>;
+  generate(key: string, count: number, classes: number, sizesPx: number | readonly number[]): Promise<number>;
   throughput(request: ThroughputRequest, deadlineMs: number): Promise<ThroughputSummary>;
   /** Decode + augment throughput on `count` training images of folder `key`. */
   decode(key: string, count: number, sizePx: number, runs: number): Promise<DecodeResult[]>;
@@ -93,9 +93,9 @@ const api: BenchApi = {
     return kept.length;
   },
 
-  async generate(key, count, classes, sizePx) {
+  async generate(key, count, classes, sizesPx) {
     const startMs = performance.now();
-    folders.set(key, await generateImages(key, count, classes, sizePx));
+    folders.set(key, await generateImages(key, count, classes, sizesPx));
     return performance.now() - startMs;
   },
 
