@@ -5,7 +5,7 @@
  */
 import type { RunProfile } from '../../src/engine/evaluation';
 import type { StudioRunResult } from '../../src/bench/studioRun';
-import { accuracyText, s, table } from './markdown';
+import { accuracyText, heldOutAccuracy, s, table } from './markdown';
 import type { TabMemoryPeak } from './tabMemory';
 
 /** One run of the defaults part. */
@@ -17,7 +17,6 @@ export interface DefaultsRow {
   readonly memory: TabMemoryPeak;
 }
 
-const heldOut = (run: StudioRunResult): number => run.accuracy[run.heldOutSplit] ?? Number.NaN;
 
 /** The label of a run with `changed` settings changed from the defaults. */
 export function variantLabel(changed: object): string {
@@ -81,7 +80,7 @@ export function beforeNowTable(rows: readonly DefaultsRow[]): string {
 export function defaultsTable(rows: readonly DefaultsRow[]): string {
   const body = rows.filter((r) => r.label !== 'before').map(({ dataset, label, run }) => {
     const base = rows.find((r) => r.dataset === dataset && r.label === 'defaults')?.run ?? rows.find((r) => r.dataset === dataset && r.label !== 'before')?.run;
-    const points = base ? (heldOut(run) - heldOut(base)) * 100 : Number.NaN;
+    const points = base ? (heldOutAccuracy(run) - heldOutAccuracy(base)) * 100 : Number.NaN;
     return [
       dataset, label, String(run.rowsEmbedded), run.embedImagesPerSecond.toFixed(1), s(run.embedMs), s(run.stage1Ms), String(run.epochs.stage1),
       s(run.trainWallMs), base ? `${(run.trainWallMs / base.trainWallMs).toFixed(2)}` : '-', accuracyText(run),

@@ -13,6 +13,9 @@ export const pct = (x: number | undefined): string => (x === undefined || !Numbe
 export const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
+/** A run's accuracy on the split it reports first (`heldOutSplit`: test where there is one), or NaN. */
+export const heldOutAccuracy = (run: StudioRunResult): number => run.accuracy[run.heldOutSplit] ?? Number.NaN;
+
 /** Accuracy per held-out split, in percent. */
 export function accuracyText(run: StudioRunResult): string {
   return Object.entries(run.accuracy).map(([split, acc]) => `${split} ${pct(acc)}`).join(', ');

@@ -8,7 +8,7 @@ import type { IngestResult, StudioRunResult } from '../../src/bench/studioRun';
 import type { TeachableResult } from '../../src/bench/teachable';
 import type { ThroughputSummary } from '../../src/bench/throughputClient';
 import type { MeasureKind } from '../../src/bench/throughputProtocol';
-import { accuracyText, mb, pct, rate, s, table } from './markdown';
+import { accuracyText, heldOutAccuracy, mb, pct, rate, s, table } from './markdown';
 import type { DefaultsRow } from './defaultsResults';
 import { beforeNowTable, defaultsTable, profileTable } from './defaultsResults';
 import type { TabMemoryPeak } from './tabMemory';
@@ -164,11 +164,12 @@ export function peerTable(r: BenchResults): string {
   const rows = r.teachable.flatMap(({ dataset, result: tm }) => {
     const ours = r.runs.filter((x) => x.dataset === dataset && x.run.backboneId === 'mobilenet_v2_0.35_224');
     return ours.map(({ mode, run }) => {
-      const acc = run.accuracy[run.heldOutSplit];
+      const acc = heldOutAccuracy(run);
+      const points = (acc - tm.heldOutAccuracy) * 100;
       return [
         dataset, `${tm.examples} / ${tm.heldOut}`, `studio ${mode}`, s(run.trainWallMs), s(tm.totalMs),
         (run.trainWallMs / tm.totalMs).toFixed(2), pct(acc), pct(tm.heldOutAccuracy),
-        acc === undefined ? '-' : `${((acc - tm.heldOutAccuracy) * 100 >= 0 ? '+' : '')}${((acc - tm.heldOutAccuracy) * 100).toFixed(1)}`,
+        Number.isFinite(points) ? `${points >= 0 ? '+' : ''}${points.toFixed(1)}` : '-',
       ];
     });
   });

@@ -97,10 +97,15 @@ export interface DecodeOptions {
  *   missing when this environment cannot decode images at all; RangeError for a bad size, crop or fit.
  */
 export async function decodeImageToRgb(blob: Blob, options: number | DecodeOptions): Promise<Uint8Array> {
-  const { sizePx, params, fit } = typeof options === 'number' ? { sizePx: options } : options;
-  const [rgb] = await decodeViewsToRgb(blob, { sizePx, views: [params], fit });
-  if (!rgb) throw new Error('no view was drawn');
-  return rgb;
+  return (await decodeViewTimed(blob, typeof options === 'number' ? { sizePx: options } : options)).view;
+}
+
+/** `decodeImageToRgb`, timed as `decodeViewsTimed` is (what an image worker answers a one-view request with). */
+export async function decodeViewTimed(blob: Blob, options: DecodeOptions): Promise<{ view: Uint8Array; decodeMs: number; drawMs: number }> {
+  const { views, decodeMs, drawMs } = await decodeViewsTimed(blob, { sizePx: options.sizePx, views: [options.params], fit: options.fit });
+  const [view] = views;
+  if (!view) throw new Error('no view was drawn');
+  return { view, decodeMs, drawMs };
 }
 
 /** What `decodeViewsToRgb` draws: every view of one photo at one size and fit. */
