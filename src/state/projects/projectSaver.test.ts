@@ -282,7 +282,7 @@ describe('project saver', () => {
     expect((await loadProject(db, 'p1'))?.record.state.runUnderWay).toBeNull();
   });
 
-  it('saves while the images are checked (files and listing, no scan), and the project checks them again when restored', async () => {
+  it('saves while the images are checked (files and listing, no scan; progress does not postpone it), and the project checks them again when restored', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -293,18 +293,26 @@ describe('project saver', () => {
     }, () => slowPool);
     const { database, writes } = recordingDatabase(db);
     let state: SaverState = { current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false, resumable: null, checkpointEpoch: null };
+    const { clock, advance } = fakeClock();
     const saver = createProjectSaver({
-      studio, database, clock: fakeClock().clock, debounceMs: DEBOUNCE_MS, get: () => state,
+      studio, database, clock, debounceMs: DEBOUNCE_MS, get: () => state,
       set: (patch) => {
         state = { ...state, ...patch };
       },
       afterSave: () => undefined, afterFailure: () => undefined,
     });
     saver.began(PROJECT);
+    studio.subscribe(saver.onStudioChange);
     const ingested = studio.getState().ingest(FILES);
     await expect.poll(() => studio.getState().ingestTask?.stage).toBe('scanning');
+    // Progress every 200 ms (under the debounce) does not hold the save back.
+    for (let done = 1; done <= 3; done++) {
+      studio.setState({ ingestTask: { stage: 'scanning', done, total: 4 } });
+      advance(200);
+    }
+    await expect.poll(() => writes.length).toBe(1);
+    expect(writes[0]?.files?.blobs).toHaveLength(4);
     expect(await saver.flush()).toBe(true);
-    expect(writes.at(-1)?.files?.blobs).toHaveLength(4);
     const saved = await loadProject(db, 'p1');
     expect(saved?.record.state.scan).toBeNull();
     expect(saved?.record.state.dataset?.items).toHaveLength(4);

@@ -176,6 +176,8 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
   let lastCheckpoint: unknown = null;
   let restoring = false;
   let cancelTimer: (() => void) | null = null;
+  /** The refs the pending save was scheduled for: changes outside them (progress) do not postpone it. */
+  let scheduledFor: SaveRefs | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
   const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
@@ -271,9 +273,13 @@ export function createProjectSaver(options: SaverOptions): ProjectSaver {
     if (s.run.status === 'error' && storedCheckpoint && !get().resumable && storedCheckpoint.datasetKey === datasetKey(s.dataset)) {
       set({ resumable: resumableOf(storedCheckpoint) });
     }
-    if (sameRefs(saved, refsOf(s))) return;
+    const refs = refsOf(s);
+    if (sameRefs(saved, refs)) return;
     if (!get().pending) set({ pending: true });
     if (!savable(s)) return;
+    // Debounced over changes to what is saved; a progress update while the images are checked changes none.
+    if (cancelTimer && sameRefs(scheduledFor, refs)) return;
+    scheduledFor = refs;
     cancelTimer?.();
     cancelTimer = clock.schedule(() => {
       cancelTimer = null;

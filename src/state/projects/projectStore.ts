@@ -131,13 +131,13 @@ export function createProjectsStore(
     };
 
     /** Starts a new, empty project (or one holding what the studio shows now, when `keep`). */
-    const begin = async (active: ProjectSaver, keep: boolean): Promise<void> => {
+    const begin = async (active: ProjectSaver, keep: boolean, saveNow = true): Promise<void> => {
       if (!keep) active.restoring(() => studio.getState().restoreProject(null));
       const project = { id: crypto.randomUUID(), name: 'Untitled project', autoName: true, createdAt: clock.nowIso() };
       active.began(project);
       await own(project.id);
       set({ current: { id: project.id, name: project.name }, resumable: null, interrupted: null, checkpointEpoch: null, save: { status: 'idle', savedAt: null, error: null } });
-      await active.save();
+      if (saveNow) await active.save();
     };
 
     /** Runs `action` unless a run is under way or pending changes cannot be saved first. */
@@ -310,7 +310,8 @@ export function createProjectsStore(
         if (active && db && s.sources.length > 0 && !reading && !isActive(s.run.status)) {
           const previous = active.project?.name ?? 'the previous project';
           if (!(await flushOrExplain())) return;
-          await begin(active, false);
+          // Not written until the folder is: a save that fails (a full quota) leaves no empty project behind.
+          await begin(active, false, false);
           set({ notice: `This folder is a new project; "${previous}" is kept, with its images and model, under Projects.` });
         }
         await studio.getState().ingest(files, name);
