@@ -34,6 +34,8 @@ interface ReportJson {
   evaluations: EvaluationJson[];
   predictions: Prediction[];
   mistakes: Record<string, string[]>;
+  calibration?: { split: string; temperature: number; eceBefore: number; eceAfter: number; rejectedShare: number }[];
+  unknownThreshold?: number;
 }
 
 const EPOCHS = 6;
@@ -193,5 +195,11 @@ test('rps: live training view, then results that match report.json and predictio
   console.log(
     `rps: ${EPOCHS} epochs, test accuracy ${report.evaluation.accuracy.toFixed(4)}, ` +
       `mistakes val ${report.mistakes.val?.length ?? 0}, test ${report.mistakes.test?.length ?? 0}; opened ${evaluation.split} [${trueClass} -> ${predictedClass}]`,
+  );
+  // Calibration fitted on val and measured on test (numbers for the README; the unit tests check its logic).
+  expect(report.calibration?.map((c) => c.split)).toEqual(['val', 'test']);
+  console.log(
+    `rps calibration: T ${report.calibration?.[0]?.temperature.toFixed(3)}, threshold ${report.unknownThreshold?.toFixed(3)}; ` +
+      (report.calibration ?? []).map((c) => `${c.split} ECE ${c.eceBefore.toFixed(4)} -> ${c.eceAfter.toFixed(4)}, set aside ${(c.rejectedShare * 100).toFixed(1)}%`).join('; '),
   );
 });

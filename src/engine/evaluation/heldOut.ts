@@ -1,9 +1,11 @@
 /**
  * Evaluation of a trained classifier on the held-out splits (`val`, `test`) from the extraction cache: the
- * metrics of each split and every image's prediction.
+ * metrics of each split, every image's prediction, and the calibration fitted on `val` (see `calibration.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SplitName } from '../../core/types';
+import { calibrate } from './calibration';
+import type { CalibrationResult, SplitProbabilities } from './calibration';
 import { evaluate } from './evaluate';
 import type { SplitCache } from '../features/extract';
 import type { Evaluation, Prediction } from './report';
@@ -12,7 +14,10 @@ import type { RowStore } from '../features/rowStore';
 /** Evaluations and per-image predictions on the held-out splits. */
 export interface HeldOutResults {
   readonly evaluations: Evaluation[];
+  /** Confidences as the model gives them (before the temperature). */
   readonly predictions: Prediction[];
+  /** The temperature and "unknown" threshold fitted on `val`, measured on every held-out split; null without enough validation images. */
+  readonly calibration: CalibrationResult | null;
 }
 
 /** How to classify cached rows: which store to read and the function from a row batch to probabilities. */
@@ -27,41 +32,52 @@ export interface CachedClassifier {
 
 const HELD_OUT: readonly SplitName[] = ['val', 'test'];
 
-/** Predicted class and its probability for every row of `store`, in batches of `batchSize`. */
+/** Predicted class, its probability and every class's probability (row-major) for every row of `store`, in batches of `batchSize`. */
 export function classifyRows(
   store: RowStore,
   classifier: CachedClassifier,
   batchSize = 64,
-): { predicted: Int32Array; confidence: Float32Array } {
+): { predicted: Int32Array; confidence: Float32Array; probabilities: Float32Array } {
   const predicted = new Int32Array(store.size);
   const confidence = new Float32Array(store.size);
+  let probabilities = new Float32Array(0);
   for (let start = 0; start < store.size; start += batchSize) {
     const indices = Array.from({ length: Math.min(batchSize, store.size - start) }, (_, i) => start + i);
-    const [classes, probs] = tf.tidy(() => {
+    const [classes, probs, all] = tf.tidy(() => {
       const x = tf.tensor(store.gather(indices), [indices.length, ...classifier.rowShape]);
       const out = classifier.probabilities(x);
-      return [tf.argMax(out, 1).dataSync() as Int32Array, tf.max(out, 1).dataSync() as Float32Array];
+      return [tf.argMax(out, 1).dataSync() as Int32Array, tf.max(out, 1).dataSync() as Float32Array, out.dataSync() as Float32Array];
     });
+    const k = all.length / indices.length;
+    if (probabilities.length === 0) probabilities = new Float32Array(store.size * k);
     predicted.set(classes, start);
     confidence.set(probs, start);
+    probabilities.set(all, start * k);
   }
-  return { predicted, confidence };
+  return { predicted, confidence, probabilities };
 }
 
-/** Evaluates `classifier` on `val` and `test` (where present). Leaves no tensors behind. */
+/**
+ * Evaluates `classifier` on `val` and `test` (where present), and calibrates it on `val` with an "unknown"
+ * threshold that rejects at most `rejectTarget` of the validation images. Leaves no tensors behind.
+ */
 export function evaluateHeldOut(
   caches: ReadonlyMap<SplitName, SplitCache>,
   classes: readonly string[],
   classifier: CachedClassifier,
+  rejectTarget = 0,
 ): HeldOutResults {
   const evaluations: Evaluation[] = [];
   const predictions: Prediction[] = [];
+  const scored: SplitProbabilities[] = [];
   for (const split of HELD_OUT) {
     const cache = caches.get(split);
     const store = classifier.input === 'features' ? cache?.features : cache?.activations;
     if (!cache || !store || store.size === 0) continue;
-    const { predicted, confidence } = classifyRows(store, classifier);
-    evaluations.push(evaluate(split, classes, Int32Array.from(cache.rows, (r) => r.item.classIndex), predicted));
+    const { predicted, confidence, probabilities } = classifyRows(store, classifier);
+    const labels = Int32Array.from(cache.rows, (r) => r.item.classIndex);
+    evaluations.push(evaluate(split, classes, labels, predicted));
+    scored.push({ split, probabilities, labels });
     cache.rows.forEach((row, i) => {
       predictions.push({
         file: row.item.path,
@@ -72,5 +88,5 @@ export function evaluateHeldOut(
       });
     });
   }
-  return { evaluations, predictions };
+  return { evaluations, predictions, calibration: calibrate(scored, classes.length, rejectTarget) };
 }

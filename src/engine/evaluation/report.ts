@@ -7,6 +7,7 @@ import type { DatasetNote, SkippedFile, SplitCounts, SplitName } from '../../cor
 import type { BackboneInfo } from '../backbones/backboneInfo';
 import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
+import type { SplitCalibration } from './calibration';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
 export interface ClassMetrics {
@@ -154,6 +155,13 @@ export interface StudioReport {
    * too small to judge by; empty when nothing did. Added in format version 1 without a bump; absent in older reports.
    */
   readonly runWarnings?: readonly RunWarning[];
+  /**
+   * Temperature scaling fitted on `val` and measured on each held-out split (ECE and reliability before and
+   * after); absent when the validation split has too few images to fit it.
+   */
+  readonly calibration?: readonly SplitCalibration[];
+  /** Calibrated confidence under which Predict and Webcam answer "unknown" (0: never), chosen on `val` for `settings.unknownRejectRate`. */
+  readonly unknownThreshold?: number;
   readonly settings: TrainSettings;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;

@@ -89,5 +89,15 @@ export function checkReport(value: unknown, where: string): StudioReport {
   object(r.plan, `${where}.plan`);
   array(r.stages, `${where}.stages`);
   object(r.counts, `${where}.counts`);
+  // The calibration is drawn by the results view: its numbers must be numbers.
+  if (r.calibration !== undefined) {
+    array(r.calibration, `${where}.calibration`).forEach((c, i) => {
+      const at = `${where}.calibration[${i}]`;
+      const cal = object(c, at);
+      oneOf(cal.split, SPLITS, `${at}.split`);
+      for (const key of ['temperature', 'eceBefore', 'eceAfter', 'rejectedShare']) number(cal[key], `${at}.${key}`);
+    });
+  }
+  if (r.unknownThreshold !== undefined) number(r.unknownThreshold, `${where}.unknownThreshold`);
   return r as unknown as StudioReport;
 }

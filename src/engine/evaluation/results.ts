@@ -3,7 +3,7 @@
  * the tests: the mistakes (most confident first), one confusion cell's images, row-normalised rates.
  */
 import type { SplitName } from '../../core/types';
-import type { Prediction } from './report';
+import type { Evaluation, MistakesBySplit, Prediction } from './report';
 
 /**
  * The wrong predictions among `predictions`, sorted by confidence, highest ("confidently wrong") first;
@@ -15,6 +15,11 @@ export function listMistakes<P extends Prediction>(predictions: readonly P[]): P
     .filter(({ p }) => p.trueClass !== p.predictedClass)
     .sort((a, b) => b.p.confidence - a.p.confidence || a.i - b.i)
     .map(({ p }) => p);
+}
+
+/** Per evaluated split, the files predicted wrongly, most confident first (`report.json`'s `mistakes`). */
+export function mistakesBySplit(evaluations: readonly Evaluation[], predictions: readonly Prediction[]): MistakesBySplit {
+  return Object.fromEntries(evaluations.map((e) => [e.split, listMistakes(predictions.filter((p) => p.split === e.split)).map((p) => p.file)]));
 }
 
 /** The predictions of one confusion-matrix cell: `split`, true class `trueClass`, predicted `predictedClass`. */

@@ -32,6 +32,46 @@ export interface ClassifierModel {
   readonly weightSpecs: tf.io.WeightsManifestEntry[];
   /** Every weight, concatenated in `weightSpecs` order, float32. */
   readonly weightData: ArrayBuffer;
+  /**
+   * How to read its probabilities (fitted on validation by the run that trained it; absent for models from
+   * elsewhere): divide the log-probabilities by `temperature` before the softmax, and answer "unknown" when
+   * the top calibrated probability is under `unknownThreshold` (0: never).
+   */
+  readonly calibration?: ModelCalibration;
+}
+
+/** See `ClassifierModel.calibration`. */
+export interface ModelCalibration {
+  readonly temperature: number;
+  readonly unknownThreshold: number;
+}
+
+/**
+ * A stored or exported calibration, checked: undefined when absent; a positive finite temperature and a
+ * threshold in [0, 1], else an Error naming `where`.
+ */
+export function checkCalibration(value: unknown, where: string): ModelCalibration | undefined {
+  if (value === undefined || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  const { temperature, unknownThreshold } = c;
+  const ok = typeof value === 'object' && typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0 &&
+    typeof unknownThreshold === 'number' && unknownThreshold >= 0 && unknownThreshold <= 1;
+  if (!ok) throw new Error(`${where} must be { temperature > 0, unknownThreshold in [0, 1] } (found ${JSON.stringify(value)?.slice(0, 80)})`);
+  return { temperature, unknownThreshold };
+}
+
+/**
+ * The probabilities of a classifier read as its calibration says (see `ClassifierModel.calibration`): each
+ * row softmax(log p / temperature), and whether its top probability is under the "unknown" threshold.
+ */
+export function calibratedRow(probabilities: readonly number[], calibration: ModelCalibration | undefined): { probabilities: number[]; unknown: boolean } {
+  if (!calibration) return { probabilities: [...probabilities], unknown: false };
+  const logits = probabilities.map((p) => Math.log(Math.max(p, 1e-12)) / calibration.temperature);
+  const max = Math.max(...logits);
+  const e = logits.map((l) => Math.exp(l - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  const scaled = e.map((x) => x / sum);
+  return { probabilities: scaled, unknown: Math.max(...scaled) < calibration.unknownThreshold };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Front door of engine/model: the fused classifier, its export (weights, zip) and import. */
-export { CLASSIFIER_FORMAT } from './classifierModel';
-export type { ClassifierModel } from './classifierModel';
+export { CLASSIFIER_FORMAT, calibratedRow, checkCalibration } from './classifierModel';
+export type { ClassifierModel, ModelCalibration } from './classifierModel';
 export { measureExportSizes } from './exportSizesClient';
 export { exportZip, quantizedClassifier } from './modelExport';
 export type { ExportSize } from './modelExport';

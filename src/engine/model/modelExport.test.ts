@@ -82,7 +82,13 @@ describe('export of a classifier trained on hymenoptera (MobileNet v1 0.25, WASM
     const metadata = JSON.parse(text(files, 'metadata.json')) as ExportMetadata;
     expect(metadata).toEqual({
       tfjsVersion: tf.version_core, packageName: '@teachablemachine/image', packageVersion: '0.8.5', timeStamp: now.toISOString(),
-      userMetadata: { [STUDIO_METADATA_KEY]: { format: model.format, backbone: 'mobilenet_v1_0.25_224', inputScaling: 'x/127-1', weightDtype: 'uint8' } },
+      userMetadata: {
+        [STUDIO_METADATA_KEY]: {
+          format: model.format, backbone: 'mobilenet_v1_0.25_224', inputScaling: 'x/127-1', weightDtype: 'uint8',
+          // The run's calibration, fitted on its validation split: the same numbers as its report.
+          calibration: { temperature: report.calibration?.[0]?.temperature, unknownThreshold: report.unknownThreshold },
+        },
+      },
       modelName: 'hymenoptera', labels: ['ants', 'bees'], imageSize: 224,
     });
     const readme = text(files, 'README.md');
@@ -90,6 +96,7 @@ describe('export of a classifier trained on hymenoptera (MobileNet v1 0.25, WASM
     expect(readme).toContain("tmImage.load('model/model.json', 'model/metadata.json')");
     expect(readme).toContain('"ants", "bees"');
     expect(readme).toContain('Weights: uint8');
+    expect(readme).toContain(`divide the log of each probability by the temperature ${model.calibration?.temperature.toFixed(4)}`);
     expect(JSON.parse(text(files, 'report.json'))).toEqual(JSON.parse(JSON.stringify(report)));
     expect(text(files, 'predictions.csv')).toBe(predictionsCsv(report.predictions));
     // Without the report (or when not asked for), the model files alone.

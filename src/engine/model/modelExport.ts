@@ -7,7 +7,7 @@
  */
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
-import type { ClassifierModel } from './classifierModel';
+import type { ClassifierModel, ModelCalibration } from './classifierModel';
 import { predictionsCsv } from '../evaluation/csv';
 import { quantizeWeights, quantizedByteLength, WEIGHT_DTYPES } from './modelExportWeights';
 import type { WeightDtype } from './modelExportWeights';
@@ -40,6 +40,8 @@ export interface StudioModelInfo {
   readonly backbone: string;
   readonly inputScaling: typeof INPUT_SCALING;
   readonly weightDtype: WeightDtype;
+  /** How to read the probabilities (temperature, "unknown" threshold), when the run fitted them. */
+  readonly calibration?: ModelCalibration;
 }
 
 /** `metadata.json`: Teachable Machine's fields, the studio's under `userMetadata`. */
@@ -98,12 +100,26 @@ export function exportMetadata(model: ClassifierModel, options: Pick<ExportOptio
     packageVersion: TM_PACKAGE_VERSION,
     timeStamp: (options.now ?? new Date()).toISOString(),
     userMetadata: {
-      [STUDIO_METADATA_KEY]: { format: model.format, backbone: model.backbone, inputScaling: INPUT_SCALING, weightDtype: options.dtype },
+      [STUDIO_METADATA_KEY]: {
+        format: model.format, backbone: model.backbone, inputScaling: INPUT_SCALING, weightDtype: options.dtype,
+        ...(model.calibration && { calibration: model.calibration }),
+      },
     },
     modelName: options.name,
     labels: [...model.labels],
     imageSize: model.imageSizePx,
   };
+}
+
+/** The README's lines on reading the probabilities with the run's temperature and "unknown" threshold. */
+function calibrationReadme(calibration: ModelCalibration | undefined): string {
+  if (!calibration) return '';
+  const { temperature, unknownThreshold } = calibration;
+  return (
+    `\n- Calibrated confidence (fitted on the validation split): divide the log of each probability by the temperature ` +
+    `${temperature.toFixed(4)} and take the softmax again; answer "unknown" when the top calibrated probability is under ` +
+    `${unknownThreshold.toFixed(4)}${unknownThreshold === 0 ? ' (never)' : ''}. Both are in \`metadata.json\` under \`userMetadata.fineTuneStudio.calibration\`.`
+  );
 }
 
 /** The README of an export: what the model is and how to run it with plain TensorFlow.js or Teachable Machine's library. */
@@ -117,7 +133,7 @@ Exported by Fine-Tune Studio on ${metadata.timeStamp}.
 - Classes, in output order: ${model.labels.map((l) => JSON.stringify(l)).join(', ')}
 - Input: one ${size}x${size} RGB image, pixels p in [0, 255] fed as \`p / 127 - 1\` (Teachable Machine's scaling),
   shape \`[n, ${size}, ${size}, 3]\`. Centre-crop a photo to a square, then resize it.
-- Output: \`[n, ${model.labels.length}]\` class probabilities (softmax).
+- Output: \`[n, ${model.labels.length}]\` class probabilities (softmax).${calibrationReadme(info.calibration)}
 - Weights: ${info.weightDtype}; backbone: ${info.backbone}. TensorFlow.js ${metadata.tfjsVersion} LayersModel.
 
 Files: \`model.json\` and \`weights.bin\` (the model), \`metadata.json\` (labels, image size, in Teachable

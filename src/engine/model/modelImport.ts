@@ -11,6 +11,7 @@ import { ShapeError, isRecord } from '../../core/check';
 import { UserFacingError, errorMessage } from '../../core/errors';
 import { zipEntryPath } from '../../data/ingest';
 import type { CLASSIFIER_FORMAT, ClassifierModel, TM_INPUT_DIVISOR } from './classifierModel';
+import { checkCalibration } from './classifierModel';
 import { EXPORT_FILES, INPUT_SCALING, STUDIO_METADATA_KEY } from './modelExport';
 import { quantizeWeights, specByteLength } from './modelExportWeights';
 import type { WeightSpec } from './modelExportWeights';
@@ -235,10 +236,17 @@ export function importModel(files: readonly ModelFile[]): ImportedModel {
   const { report, warning } = readReport(beside(EXPORT_FILES.report));
   const kind: ImportedKind = metadata.studio ? 'fine-tune-studio' : 'teachable-machine';
   const backbone = typeof metadata.studio?.backbone === 'string' ? metadata.studio.backbone : kind;
+  let calibration;
+  try {
+    calibration = checkCalibration(metadata.studio?.calibration, 'metadata.json userMetadata.fineTuneStudio.calibration');
+  } catch (error) {
+    return fail(errorMessage(error));
+  }
   return {
     model: {
       format: FORMAT, labels: metadata.labels, imageSizePx, backbone,
       modelTopology: topology, weightSpecs: plain.weightSpecs, weightData: plain.weightData,
+      ...(calibration && { calibration }),
     },
     report,
     kind,

@@ -3,7 +3,7 @@
  * TypeScript over tfjs, used by the prediction worker (`predict.worker.ts`) and by Node tests.
  */
 import * as tf from '@tensorflow/tfjs';
-import { classifyPixels, loadClassifier } from '../model/classifierModel';
+import { calibratedRow, classifyPixels, loadClassifier } from '../model/classifierModel';
 import type { ClassifierModel } from '../model/classifierModel';
 
 /** One class and its probability. */
@@ -19,7 +19,8 @@ export interface LoadedClassifier {
   readonly imageSizePx: number;
   /**
    * images: `n` RGB byte arrays of `imageSizePx`² pixels (row-major, 0-255). Returns, for each, every class
-   * by descending probability, cut to `topK` (default: all). Leaves no tensors behind.
+   * by descending probability (calibrated with the model's temperature when it has one), cut to `topK`
+   * (default: all). Leaves no tensors behind.
    */
   classify(images: readonly Uint8Array[], topK?: number): ClassScore[][];
   dispose(): void;
@@ -45,7 +46,7 @@ export async function loadForPrediction(model: ClassifierModel): Promise<LoadedC
         const pixels = tf.tensor4d(batch, [images.length, size, size, 3], 'int32');
         return classifyPixels(layers, pixels).arraySync();
       });
-      return scores.map((row) => rankClasses(labels, row, topK));
+      return scores.map((row) => rankClasses(labels, calibratedRow(row, model.calibration).probabilities, topK));
     },
     dispose: () => layers.dispose(),
   };

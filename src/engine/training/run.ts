@@ -28,7 +28,7 @@ import type { ExtractTiming, SplitCache } from '../features/extract';
 import { evaluateHeldOut } from '../evaluation/heldOut';
 import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
-import { listMistakes } from '../evaluation/results';
+import { mistakesBySplit } from '../evaluation/results';
 import { runWarnings } from '../evaluation/runWarnings';
 import type { TrainSettings } from './settings';
 import { createHead } from './head';
@@ -169,12 +169,14 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       entry, backbone, split, dataset, settings, caches, deps, now, memory, resumeFrom: request.resumeFrom, checkpoints: request.checkpoints ?? false,
     });
     const evaluateStartMs = now();
-    const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier);
+    const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier, settings.unknownRejectRate);
+    const calibration = heldOut.calibration;
     const fuseStartMs = now();
     let model: ClassifierModel | null = null;
     let modelNote: string | null = null;
     try {
-      model = await saveClassifier(backbone, trained.head, dataset.classes);
+      const fused = await saveClassifier(backbone, trained.head, dataset.classes);
+      model = calibration ? { ...fused, calibration: { temperature: calibration.temperature, unknownThreshold: calibration.unknownThreshold } } : fused;
     } catch (error) {
       modelNote = errorMessage(error);
     } finally {
@@ -202,6 +204,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       datasetNotes: dataset.notes ?? [],
       unlabelledImages: dataset.unlabelled?.length ?? 0,
       runWarnings: runWarnings(trained.history, heldOut.evaluations, counts),
+      ...(calibration && { calibration: calibration.splits, unknownThreshold: calibration.unknownThreshold }),
       settings,
       plan: trained.plan,
       history: trained.history,
@@ -217,9 +220,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       cacheBytes: [...caches.values()].reduce((n, c) => n + c.features.bytes + (c.activations?.bytes ?? 0), 0),
       createdAt: new Date().toISOString(),
       predictions: heldOut.predictions,
-      mistakes: Object.fromEntries(
-        heldOut.evaluations.map((e) => [e.split, listMistakes(heldOut.predictions.filter((p) => p.split === e.split)).map((p) => p.file)]),
-      ),
+      mistakes: mistakesBySplit(heldOut.evaluations, heldOut.predictions),
     };
     return { report, profile: runProfile(phases, request.startup, deps.imageWork?.()), model, modelNote };
   } finally {

@@ -59,6 +59,11 @@ export interface TrainSettings {
   readonly l2: number;
   /** Label smoothing epsilon in [0, 1): targets become (1 - e) * onehot + e / classes. */
   readonly labelSmoothing: number;
+  /**
+   * Share of the known validation images the "unknown" answer may reject, in [0, 0.5]: the calibrated
+   * confidence threshold is chosen on validation so that at most this share falls under it (0: never unknown).
+   */
+  readonly unknownRejectRate: number;
   readonly classWeighting: ClassWeighting;
   /** Stop a stage when the validation loss has not improved for `patience` epochs, and restore its best epoch. */
   readonly earlyStopping: boolean;
@@ -105,6 +110,7 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   batchNorm: false,
   l2: 0,
   labelSmoothing: 0,
+  unknownRejectRate: 0.05,
   classWeighting: 'auto',
   earlyStopping: true,
   patience: 5,
@@ -175,6 +181,7 @@ export const NUMBER_SETTINGS = {
   embedBatchSize: { integer: true, saved: SAVED_COUNT },
   learningRate: { integer: false, loop: { min: 0, max: Infinity, minOpen: true }, field: { min: 1e-6, max: 1, step: 0.0001 } },
   labelSmoothing: { integer: false, loop: { min: 0, max: 1, maxOpen: true }, field: { min: 0, max: 0.5, step: 0.05 } },
+  unknownRejectRate: { integer: false, field: { min: 0, max: 0.5, step: 0.01 } },
   momentum: { integer: false, loop: { min: 0, max: 1, maxOpen: true }, field: { min: 0, max: 0.999, step: 0.05 } },
   augmentViews: { integer: true, saved: SAVED_COUNT, field: { min: 0, max: 10 } },
   patience: { integer: true, loop: { min: 0, max: Infinity }, saved: SAVED_COUNT, field: { min: 1, max: 100 } },

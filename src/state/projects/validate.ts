@@ -7,7 +7,7 @@ import { DATASET_LAYOUTS, SPLIT_NAMES } from '../../core/types';
 import type { Dataset, DatasetReading, SplitName } from '../../core/types';
 import { BACKEND_ORDER } from '../../engine/backend';
 import { ALL_BACKBONES, CUSTOM_ID_PREFIX } from '../../engine/backbones';
-import { CLASSIFIER_FORMAT } from '../../engine/model';
+import { CLASSIFIER_FORMAT, checkCalibration } from '../../engine/model';
 import { checkHistory, checkReport, checkSkipped } from '../../engine/evaluation';
 import type { RunSummary } from '../../engine/evaluation';
 import { DEFAULT_SETTINGS, NUMBER_SETTINGS, RUN_STAGES, SETTING_CHOICES } from '../../engine/training';
@@ -275,7 +275,7 @@ function checkClassifier(value: unknown, where: string): NonNullable<ProjectStat
   const weightBytes = integer(m.weightBytes, `${where}.model.weightBytes`);
   if (weightBytes !== bytes) throw new ShapeError(`${where}.model.weightBytes`, `is ${weightBytes}; the weight specs need ${bytes}`);
   const labels = strings(m.labels, `${where}.model.labels`);
-  const model: ClassifierMeta = {
+  let model: ClassifierMeta = {
     format: CLASSIFIER_FORMAT,
     labels,
     imageSizePx: integer(m.imageSizePx, `${where}.model.imageSizePx`, 1, 4096),
@@ -284,6 +284,8 @@ function checkClassifier(value: unknown, where: string): NonNullable<ProjectStat
     weightSpecs: specs,
     weightBytes,
   };
+  const calibration = checkCalibration(m.calibration, `${where}.model.calibration`);
+  if (calibration) model = { ...model, calibration };
   return {
     origin: oneOf(c.origin, ['trained', 'imported'] as const, `${where}.origin`),
     name: string(c.name, `${where}.name`),

@@ -1,6 +1,7 @@
 import type { PredictRow } from './predictFiles';
 import { formatPercent } from './predictFiles';
 import { Thumbnail } from '../shared/Thumbnail';
+import { UNKNOWN_LABEL, isUnknown, useUnknownThreshold } from './unknown';
 
 /** Images shown in the grid and rows in the table; the CSV always has every image. */
 export const MAX_SHOWN = 500;
@@ -11,8 +12,12 @@ interface PredictResultsProps {
   readonly topK: number;
 }
 
-/** The classified images: a grid of thumbnails with their top classes, and the same as a table. */
+/**
+ * The classified images: a grid of thumbnails with their top classes, and the same as a table. An image whose
+ * best calibrated probability is under the model's threshold is shown as "unknown" above its best guesses.
+ */
 export function PredictResults({ rows, topK }: PredictResultsProps) {
+  const threshold = useUnknownThreshold();
   const read = rows.flatMap((row) => ('top' in row ? [row] : []));
   if (read.length === 0) return null;
   const shown = read.slice(0, MAX_SHOWN);
@@ -26,6 +31,11 @@ export function PredictResults({ rows, topK }: PredictResultsProps) {
       <div className="gallery predict-grid" data-testid="predict-grid">
         {shown.map((row) => (
           <Thumbnail key={row.name} file={row.file} path={row.name}>
+            {isUnknown(row.top, threshold) && (
+              <span className="predict-best predict-unknown" data-testid="predict-unknown">
+                {UNKNOWN_LABEL}
+              </span>
+            )}
             {row.top.slice(0, topK).map((score, i) => (
               <span key={score.label} className={i === 0 ? 'predict-best' : 'predict-other'} data-testid={i === 0 ? 'predict-top' : undefined}>
                 {formatPercent(score.probability)} {score.label}
@@ -46,7 +56,7 @@ export function PredictResults({ rows, topK }: PredictResultsProps) {
         <tbody>
           {shown.map((row) => (
             <tr key={row.name}>
-              <td>{row.name}</td>
+              <td>{row.name}{isUnknown(row.top, threshold) ? ` (${UNKNOWN_LABEL})` : ''}</td>
               {Array.from({ length: topK }, (_, i) => {
                 const score = row.top[i];
                 return <td key={i}>{score ? `${score.label} ${formatPercent(score.probability)}` : ''}</td>;

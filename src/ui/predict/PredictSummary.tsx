@@ -1,15 +1,18 @@
 import type { PredictRow } from './predictFiles';
+import { UNKNOWN_LABEL, isUnknown, useUnknownThreshold } from './unknown';
 
 /**
  * Of the images looked at, how many were classified and into which class (by their top class), largest first,
  * and how many could not be read: the two add up to the images the progress counted.
  */
 export function PredictSummary({ rows }: { readonly rows: readonly PredictRow[] }) {
+  const threshold = useUnknownThreshold();
   const counts = new Map<string, number>();
   let unreadable = 0;
   for (const row of rows) {
     const best = 'top' in row ? row.top[0] : undefined;
-    if (best) counts.set(best.label, (counts.get(best.label) ?? 0) + 1);
+    const label = best && 'top' in row && isUnknown(row.top, threshold) ? UNKNOWN_LABEL : best?.label;
+    if (label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
     else unreadable++;
   }
   const read = rows.length - unreadable;

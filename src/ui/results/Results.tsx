@@ -3,6 +3,7 @@ import type { SplitName } from '../../core/types';
 import { predictionsCsv } from '../../engine/evaluation';
 import { downloadJson, downloadText } from '../shared/download';
 import { RunComparison } from './RunComparison';
+import { CalibrationSummary } from './CalibrationSummary';
 import { RunWarnings } from './RunWarnings';
 import { SplitResults } from './SplitResults';
 import { useStudio } from '../shared/useStudio';
@@ -38,6 +39,7 @@ export function Results() {
         </p>
       )}
       {report && <RunWarnings warnings={report.runWarnings} />}
+      {report && <CalibrationSummary report={report} />}
       <div className="tabs" role="tablist" aria-label="Held-out split">
         {evaluations.map((e) => (
           <button

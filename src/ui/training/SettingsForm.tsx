@@ -44,6 +44,14 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
         <NumberField label="Dropout" value={s.dropout} {...settingField('dropout')} disabled={disabled} onChange={(dropout) => update({ dropout })} />
         <NumberField label="L2" value={s.l2} {...settingField('l2')} disabled={disabled} onChange={(l2) => update({ l2 })} />
         <NumberField label="Label smoothing" value={s.labelSmoothing} {...settingField('labelSmoothing')} disabled={disabled} onChange={(labelSmoothing) => update({ labelSmoothing })} />
+        <NumberField
+          label="Unknown below (share of validation rejected)"
+          title="The confidence under which Predict and Webcam answer 'unknown' is chosen on validation so that at most this share of its images falls under it; 0: never unknown"
+          value={s.unknownRejectRate}
+          {...settingField('unknownRejectRate')}
+          disabled={disabled}
+          onChange={(unknownRejectRate) => update({ unknownRejectRate })}
+        />
         <CheckboxField label="Batch normalisation" checked={s.batchNorm} disabled={disabled} onChange={(batchNorm) => update({ batchNorm })} />
         <SelectField label="Class weights" value={s.classWeighting} options={WEIGHTINGS} disabled={disabled} onChange={(classWeighting) => update({ classWeighting })} />
         <CheckboxField label="Early stopping" checked={s.earlyStopping} disabled={disabled} onChange={(earlyStopping) => update({ earlyStopping })} />

@@ -1,5 +1,6 @@
 import type { ClassScore } from '../../engine/predict';
 import { formatPercent } from '../predict/predictFiles';
+import { UNKNOWN_LABEL, isUnknown, useUnknownThreshold } from '../predict/unknown';
 
 interface WebcamBarsProps {
   /** Classes of the latest frame, best first. */
@@ -14,9 +15,15 @@ interface WebcamBarsProps {
 /** The live prediction: a bar per class (top-k, best first) with its probability, and the measured rate. */
 export function WebcamBars({ top, topK, framesPerSecond, workerMs }: WebcamBarsProps) {
   const best = top[0];
+  const unknown = isUnknown(top, useUnknownThreshold());
   return (
     <div className="webcam-bars" aria-live="off">
       <p className="webcam-best">
+        {unknown && (
+          <>
+            <strong data-testid="webcam-unknown">{UNKNOWN_LABEL}</strong>, best guess{' '}
+          </>
+        )}
         <strong data-testid="webcam-top-label">{best?.label ?? ''}</strong>{' '}
         <span data-testid="webcam-top-probability">{best ? formatPercent(best.probability) : ''}</span>
       </p>
