@@ -38,6 +38,15 @@ const tensorEntry = (index: number): string => `checkpoint/${index}`;
 /** The checkpoint a project file carries: the stored one, less the id of the project it was stored under. */
 export type PortableCheckpoint = Omit<StoredCheckpoint, 'projectId'>;
 
+/** Adds `blob` to `zip` as a stored entry, read in chunks (never whole in the heap). */
+async function addBlobEntry(zip: Zip, path: string, blob: Blob): Promise<void> {
+  const entry = new ZipPassThrough(path);
+  zip.add(entry);
+  const reader = blob.stream().getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) entry.push(read.value, false);
+  entry.push(new Uint8Array(0), true);
+}
+
 /** Collects the zip's output, folding it into one Blob every `FOLD_BYTES`. */
 function blobSink() {
   let folded = new Blob([]);
@@ -76,13 +85,7 @@ export async function writeProjectFile(name: string, content: ProjectContent, ch
     zip.add(entry);
     entry.push(bytes, true);
   };
-  const addBlob = async (path: string, blob: Blob): Promise<void> => {
-    const entry = new ZipPassThrough(path);
-    zip.add(entry);
-    const reader = blob.stream().getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) entry.push(read.value, false);
-    entry.push(new Uint8Array(0), true);
-  };
+  const addBlob = (path: string, blob: Blob): Promise<void> => addBlobEntry(zip, path, blob);
   const manifest = { format: PROJECT_FILE_FORMAT, name, exportedAt: new Date().toISOString(), state: content.state };
   addBytes(MANIFEST, strToU8(JSON.stringify(manifest)), true);
   for (const [i, file] of content.files.entries()) await addBlob(fileEntry(i), file);
@@ -93,6 +96,29 @@ export async function writeProjectFile(name: string, content: ProjectContent, ch
     const described = mapTensors(checkpoint.checkpoint, (t) => ({ ...t, data: { entry: tensorEntry(tensors.push(t.data) - 1), bytes: t.data.size } }));
     addBytes(CHECKPOINT, strToU8(JSON.stringify({ ...checkpoint, checkpoint: described })), true);
     for (const [k, tensor] of tensors.entries()) await addBlob(tensorEntry(k), tensor);
+  }
+  zip.end();
+  if (failure) throw failure;
+  return sink.blob('application/zip');
+}
+
+/**
+ * What can be saved of a project that cannot be read back: its stored files as a plain zip, each under the
+ * path its state lists when that can be read (`file-<i>` otherwise), streamed as a project file is.
+ */
+export async function writeFilesZip(files: readonly Blob[], paths: readonly (string | undefined)[]): Promise<Blob> {
+  const sink = blobSink();
+  let failure: Error | null = null;
+  const zip = new Zip((error, data) => {
+    if (error) failure = error;
+    else sink.push(data);
+  });
+  const taken = new Set<string>();
+  for (const [i, file] of files.entries()) {
+    const given = paths[i]?.replace(/^[/\\]+/, '').replace(/\.\.(?=[/\\]|$)/g, '_');
+    const path = given && !taken.has(given) && !given.endsWith('/') ? given : `file-${i}`;
+    taken.add(path);
+    await addBlobEntry(zip, path, file);
   }
   zip.end();
   if (failure) throw failure;

@@ -10,7 +10,7 @@ import { isActive } from '../run/runState';
 import type { StudioStore } from '../studioStore';
 import { currentProjectId, deleteProject, listProjects, loadProject, openProjectsDb, setCurrentProject, writeProject } from './db';
 import type { LoadedProject, ProjectRecord, ProjectWrite, ProjectsDb } from './db';
-import { readProjectFile, writeProjectFile } from './projectFile';
+import { readProjectFile, writeFilesZip, writeProjectFile } from './projectFile';
 import { SYSTEM_CLOCK, createProjectSaver, resumableOf, saverDatabase, summaryOf } from './projectSaver';
 import type { ProjectSaver, SaverClock, SaverState } from './projectSaver';
 import { contentBytes, datasetKey, defaultProjectName, toContent, toSnapshot } from './projectState';
@@ -42,6 +42,8 @@ export interface ProjectsState extends SaverState {
    * its stage and when it was saved. Cleared when a run starts or the person dismisses it.
    */
   readonly interrupted: { readonly stage: RunStage; readonly savedAt: string } | null;
+  /** A stored project that could not be read back (kept as it is, never replaced): its id and name. */
+  readonly unreadable: { readonly id: string; readonly name: string } | null;
   start(): Promise<void>;
   newProject(): Promise<void>;
   openProject(id: string): Promise<void>;
@@ -62,6 +64,8 @@ export interface ProjectsState extends SaverState {
   discardCheckpoint(): Promise<void>;
   /** Hides the note of an interrupted run (`interrupted`). */
   dismissInterrupted(): void;
+  /** The files the `unreadable` project holds, as a zip (each under its listed path where that can be read), or null. */
+  recoverUnreadable(): Promise<{ fileName: string; blob: Blob } | null>;
   /** Saves pending changes now; resolves false when that failed. */
   flush(): Promise<boolean>;
 }
@@ -116,7 +120,10 @@ export function createProjectsStore(
       try {
         snapshot = toSnapshot(checkedContent({ state: loaded.record.state, files: loaded.files, thumbnails: loaded.thumbnails, weights: loaded.weights }));
       } catch (error) {
-        set({ message: `The project "${loaded.record.name}" could not be read back: ${errorMessage(error)}` });
+        set({
+          message: `The project "${loaded.record.name}" could not be read back: ${errorMessage(error)}. It is kept as it is; its images and label files can be downloaded.`,
+          unreadable: { id: loaded.record.id, name: loaded.record.name },
+        });
         return false;
       }
       if (!active.restoring(() => studio.getState().restoreProject(snapshot))) return false;
@@ -179,7 +186,7 @@ export function createProjectsStore(
 
     return {
       ready: false, available: true, current: null, projects: [], save: { status: 'idle', savedAt: null, error: null }, pending: false,
-      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null, notice: null, heldElsewhere: false, interrupted: null,
+      storage: UNKNOWN_STORAGE, resumable: null, checkpointEpoch: null, busy: null, message: null, notice: null, heldElsewhere: false, interrupted: null, unreadable: null,
 
       start() {
         started ??= (async () => {
@@ -332,6 +339,17 @@ export function createProjectsStore(
       }),
 
       dismissInterrupted: () => set({ interrupted: null }),
+
+      async recoverUnreadable() {
+        const target = get().unreadable;
+        if (!db || !target) return null;
+        const loaded = await loadProject(db, target.id);
+        if (!loaded) return null;
+        const listed: unknown = (loaded.record.state as { files?: unknown } | undefined)?.files;
+        const paths = Array.isArray(listed) ? listed.map((f: unknown) => (typeof (f as { path?: unknown } | null)?.path === 'string' ? (f as { path: string }).path : undefined)) : [];
+        const blob = await writeFilesZip(loaded.files, paths);
+        return { fileName: `${target.name.replace(/[^\w.-]+/g, '_') || 'project'}-files.zip`, blob };
+      },
     };
   });
   return store;

@@ -20,6 +20,7 @@ export function ProjectsBar() {
   const pending = useProjects((s) => s.pending);
   const busy = useProjects((s) => s.busy);
   const message = useProjects((s) => s.message);
+  const unreadable = useProjects((s) => s.unreadable);
   const ready = useProjects((s) => s.ready);
   const available = useProjects((s) => s.available);
   const checkpointEpoch = useProjects((s) => s.checkpointEpoch);
@@ -85,6 +86,17 @@ export function ProjectsBar() {
       {message && (
         <p className="error" role="alert" data-testid="projects-message">
           {message}
+          {unreadable && message.includes(unreadable.name) && (
+            <>
+              {' '}
+              <button
+                type="button"
+                onClick={() => void projectActions().recoverUnreadable().then((file) => file && downloadBlob(file.fileName, file.blob))}
+              >
+                Download its files
+              </button>
+            </>
+          )}
         </p>
       )}
       <ProjectResumeBanner />
