@@ -1,4 +1,4 @@
-/** Shared steps of the projects, quota and resume tests (e2e/projects.spec.ts, quota.spec.ts, resume.spec.ts). */
+/** Shared steps of the e2e tests that train, save and reopen projects (e2e/projects/, and the tests that download reports). */
 import { readFile } from 'node:fs/promises';
 import { expect } from '@playwright/test';
 import type { Page } from '@playwright/test';

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import type { StudioReport } from '../src/engine/evaluation';
-import { datasetPath } from './support/paths';
-import { chooseQuickSettings, downloadOf, modelFingerprint, storedCheckpointHistory, storedCounts, waitSaved } from './support/projectHelpers';
+import type { StudioReport } from '../../src/engine/evaluation';
+import { datasetPath } from '../support/paths';
+import { chooseQuickSettings, downloadOf, modelFingerprint, storedCheckpointHistory, storedCounts, waitSaved } from '../support/projectHelpers';
 
 const EPOCHS = 10;
 

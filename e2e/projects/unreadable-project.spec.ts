@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { hymenopteraSubset } from './support/hymenopteraSubset';
-import { storedCounts, waitSaved } from './support/projectHelpers';
+import { hymenopteraSubset } from '../support/hymenopteraSubset';
+import { storedCounts, waitSaved } from '../support/projectHelpers';
 
 /**
  * Issue 23: a project that fails to read back is kept as it is, never replaced by an empty one, and the page

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './support/paths';
-import { hymenopteraSubset } from './support/hymenopteraSubset';
-import { storedCounts, waitSaved } from './support/projectHelpers';
+import { datasetPath } from '../support/paths';
+import { hymenopteraSubset } from '../support/hymenopteraSubset';
+import { storedCounts, waitSaved } from '../support/projectHelpers';
 
 /** rps as held in ../shared: 2,347 images (training 1,877 + testing 470) and 3 text files beside them. */
 const RPS_IMAGES = 2347;

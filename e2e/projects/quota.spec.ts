@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { datasetPath } from './support/paths';
-import { storedCounts, waitSaved } from './support/projectHelpers';
+import { datasetPath } from '../support/paths';
+import { storedCounts, waitSaved } from '../support/projectHelpers';
 
 /** Chooses the small lego dataset, renames its first class, and waits until that is saved. */
 async function savedLegoProject(page: Page): Promise<{ train: string; renamed: string }> {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { strToU8, zipSync } from 'fflate';
-import type { StudioReport } from '../src/engine/evaluation';
-import { datasetPath } from './support/paths';
-import { chooseQuickSettings, downloadOf, modelFingerprint, storedCounts, waitSaved } from './support/projectHelpers';
+import type { StudioReport } from '../../src/engine/evaluation';
+import { datasetPath } from '../support/paths';
+import { chooseQuickSettings, downloadOf, modelFingerprint, storedCounts, waitSaved } from '../support/projectHelpers';
 
 test('a trained project comes back after a reload and through export and import: dataset, renames, settings, report, predictions, model', async ({ page }) => {
   await page.goto('/');

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
-import { hymenopteraSubset } from './support/hymenopteraSubset';
-import { waitSaved } from './support/projectHelpers';
+import { hymenopteraSubset } from '../support/hymenopteraSubset';
+import { waitSaved } from '../support/projectHelpers';
 
 /** Opens the studio in a new tab of the test's browser context (tabs of one origin share IndexedDB and Web Locks). */
 async function openTab(newPage: () => Promise<Page>): Promise<Page> {
