@@ -8,6 +8,7 @@ import type { BackboneInfo } from '../backbones/backboneInfo';
 import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
 import type { SplitCalibration } from './calibration';
+import type { LabelIssue, LabelIssuesMethod } from '../labels';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
 export interface ClassMetrics {
@@ -162,6 +163,13 @@ export interface StudioReport {
   readonly calibration?: readonly SplitCalibration[];
   /** Calibrated confidence under which Predict and Webcam answer "unknown" (0: never), chosen on `val` for `settings.unknownRejectRate`. */
   readonly unknownThreshold?: number;
+  /**
+   * Images whose label looks wrong, most suspect first, judged by heads that never saw them (see
+   * `engine/labels`). Added in format version 1 without a bump; absent in older reports.
+   */
+  readonly labelIssues?: readonly LabelIssue[];
+  /** How `labelIssues` was found: method, folds, images judged, per-class thresholds, and why some were not. */
+  readonly labelIssuesMethod?: LabelIssuesMethod;
   readonly settings: TrainSettings;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;

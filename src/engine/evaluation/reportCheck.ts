@@ -99,5 +99,17 @@ export function checkReport(value: unknown, where: string): StudioReport {
     });
   }
   if (r.unknownThreshold !== undefined) number(r.unknownThreshold, `${where}.unknownThreshold`);
+  // The label issues are listed by the results view, each with its file and classes.
+  if (r.labelIssues !== undefined) {
+    array(r.labelIssues, `${where}.labelIssues`).forEach((l, i) => {
+      const at = `${where}.labelIssues[${i}]`;
+      const issue = object(l, at);
+      for (const key of ['file', 'given', 'suggested']) string(issue[key], `${at}.${key}`);
+      oneOf(issue.split, SPLITS, `${at}.split`);
+      number(issue.score, `${at}.score`);
+    });
+    const method = object(r.labelIssuesMethod, `${where}.labelIssuesMethod`);
+    for (const key of ['folds', 'images']) number(method[key], `${where}.labelIssuesMethod.${key}`);
+  }
   return r as unknown as StudioReport;
 }

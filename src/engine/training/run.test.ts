@@ -50,6 +50,9 @@ describe('runTraining on real photos with MobileNet v1 0.25 (WASM)', () => {
     expect(report.stages).toEqual([{ stage: 1, epochs: 6, bestEpoch: expect.any(Number), restoredBest: false, stoppedEarly: false, backend: null }]);
     expect(report.plan).toMatchObject({ stage1Epochs: 6, stage2Epochs: 0, fineTune: null, viewsPerImage: 1 });
     expect(report.stoppedByUser).toBe(false);
+    // The label check judged every image once (centre crops of both splits), each suspect with another class.
+    expect(report.labelIssuesMethod).toMatchObject({ method: 'out-of-fold-confident-learning', folds: 5, images: 24, note: null });
+    expect(report.labelIssues?.every((i) => i.given !== i.suggested && report.counts[i.split] !== undefined)).toBe(true);
     // The profile: the worker's start-up and the pool's decoding as given, the run's own phases measured.
     const profile = report.profile;
     expect(profile).toMatchObject({ ...startup, photosDecoded: 24, viewsDrawn: 24, imageDecodeMs: 90, imageDrawMs: 10, imageWorkers: 1, tensorsLeaked: 0 });

@@ -29,6 +29,7 @@ import { evaluateHeldOut } from '../evaluation/heldOut';
 import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
 import { mistakesBySplit } from '../evaluation/results';
+import { checkCachedLabels } from '../labels';
 import { runWarnings } from '../evaluation/runWarnings';
 import type { TrainSettings } from './settings';
 import { createHead } from './head';
@@ -54,10 +55,7 @@ export interface RunRequest {
    * head's in stage 2 (stage 1 is then not run again).
    */
   readonly resumeFrom?: RunCheckpoint;
-  /**
-   * The backbone's entry when it is not in the catalog (a model of the user's own); its id must be
-   * `settings.backboneId`. Without it the catalog is asked.
-   */
+  /** The backbone's entry when it is not in the catalog (a model of the user's own; id `settings.backboneId`); else the catalog's. */
   readonly backboneEntry?: BackboneEntry;
   /** How the worker started, for the report's profile. */
   readonly startup?: RunStartup;
@@ -159,8 +157,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       deps,
     );
     const embedMs = now() - embedStartMs;
-    const train = caches.get('train');
-    const val = caches.get('val');
+    const [train, val] = [caches.get('train'), caches.get('val')];
     if (!train || train.rows.length === 0) throw new UserFacingError('No training images could be decoded.');
     if (!val || val.rows.length === 0) {
       throw new UserFacingError('No validation images: add more images per class so some can be held out.');
@@ -171,6 +168,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const evaluateStartMs = now();
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier, settings.unknownRejectRate);
     const calibration = heldOut.calibration;
+    const labels = checkCachedLabels(caches, dataset.classes, settings.seed);
     const fuseStartMs = now();
     let model: ClassifierModel | null = null;
     let modelNote: string | null = null;
@@ -221,6 +219,8 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       createdAt: new Date().toISOString(),
       predictions: heldOut.predictions,
       mistakes: mistakesBySplit(heldOut.evaluations, heldOut.predictions),
+      labelIssues: labels.issues,
+      labelIssuesMethod: labels.method,
     };
     return { report, profile: runProfile(phases, request.startup, deps.imageWork?.()), model, modelNote };
   } finally {
