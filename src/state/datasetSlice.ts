@@ -13,6 +13,7 @@ import { createImagePool } from '../data/images';
 import type { ImagePool } from '../data/images';
 import { AUTO_INGEST, applyScan, buildFromFiles, expandArchives, readLabelTexts, renameClass, scanDataset } from './ingestFlow';
 import type { BuiltDataset, IngestOptions, PickedFile, ScanFindings } from './ingestFlow';
+import { mergeLabelEdits } from './labelEdits';
 import { captureFolder, capturePaths, classRenames, mergeFindings, wasScanned, withRenames } from './captureFlow';
 
 /** A long ingest step under way. */
@@ -47,6 +48,12 @@ export interface DatasetSlice {
   setIngestOptions(patch: Partial<IngestOptions>): void;
   setDropDuplicates(drop: boolean): void;
   renameClass(index: number, name: string): void;
+  /**
+   * Changes labels image by image: path -> class index, null to leave the image out, undefined to undo an
+   * earlier choice; the same class index keeps the label and marks it checked. The finished run's results
+   * stay (they describe that run); the next run uses the new labels. Ignored while training or reading.
+   */
+  editLabels(changes: ReadonlyMap<string, number | null | undefined>): void;
   /** Cancels unzipping or scanning; the dataset stays as listed, unscanned. */
   cancelIngest(): void;
   /**
@@ -205,6 +212,18 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
       } catch (error) {
         set({ ingestError: asMessage(error) });
       }
+    },
+
+    editLabels(changes) {
+      const { sources, labelTexts, scan, ingestTask, ingestOptions, dataset, dropDuplicates } = get();
+      if (host.isTraining() || ingestTask !== null || !dataset || !listed || changes.size === 0) return;
+      const options = { ...ingestOptions, labelEdits: mergeLabelEdits(ingestOptions.labelEdits, changes, listed.dataset.classes) };
+      const relisted = buildFromFiles(sources, labelTexts, options, host.splitSettings(), name);
+      // The classes as the user may have renamed them (same indices).
+      const renamed = { ...relisted.dataset, classes: dataset.classes };
+      const scanned = scan ? applyScan(renamed, sources, scan, { dropDuplicates, studioMadeValidation: relisted.studioMadeValidation }) : null;
+      listed = relisted;
+      set({ ingestOptions: options, ...withDataset(scanned?.dataset ?? renamed), ...(scanned && { duplicates: scanned.duplicates }) });
     },
 
     async addCaptures(className, images) {

@@ -13,6 +13,8 @@ import type { ImagePool } from '../data/images';
 import { buildDataset, caseKey, findLabelFiles } from '../data/ingest';
 import { assignValidation } from '../data/ingest';
 import { readZip } from '../data/ingest';
+import { applyLabelEdits } from './labelEdits';
+import type { LabelEdits } from './labelEdits';
 
 /** A file the user gave us and the path it had inside the chosen folder (or archive). */
 export interface PickedFile {
@@ -29,6 +31,8 @@ export interface IngestOptions {
   readonly labelColumn: string | null;
   /** Merge classes whose names differ only by case (`Cat`, `cat`); absent: keep them apart. */
   readonly mergeCaseVariants?: boolean;
+  /** Labels the user changed image by image (see `labelEdits.ts`); absent: none. */
+  readonly labelEdits?: LabelEdits;
 }
 
 export const AUTO_INGEST: IngestOptions = { layout: 'auto', labelFile: null, fileColumn: null, labelColumn: null };
@@ -96,8 +100,9 @@ export function buildFromFiles(
     : undefined;
   const listing = files.map((f) => ({ path: f.path, size: f.file.size }));
   const raw = buildDataset(listing, { name, layout: options.layout, labels, labelFiles, mergeCaseVariants: options.mergeCaseVariants });
-  const dataset = assignValidation(raw, split.valFraction, split.seed);
-  return { dataset, studioMadeValidation: dataset !== raw };
+  const assigned = assignValidation(raw, split.valFraction, split.seed);
+  // Applied after the split is drawn: a relabelled image stays in its split.
+  return { dataset: applyLabelEdits(assigned, options.labelEdits), studioMadeValidation: assigned !== raw };
 }
 
 /** What scanning every image found. */

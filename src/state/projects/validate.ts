@@ -21,6 +21,12 @@ import type { ClassifierMeta, ProjectContent, ProjectState, SavedScan } from './
 const LAYOUTS = ['auto', ...DATASET_LAYOUTS] as const;
 const SPLITS = SPLIT_NAMES as readonly SplitName[];
 
+/** path -> class name, or null (left out). */
+function checkLabelEdits(value: unknown, where: string): Record<string, string | null> {
+  const edits = object(value, where);
+  return Object.fromEntries(Object.entries(edits).map(([path, name]) => [path, nullable(name, (s) => string(s, `${where}[${JSON.stringify(path)}]`))]));
+}
+
 /** The state, checked; throws a `ShapeError` (a `UserFacingError`) naming the first problem. */
 export function validateProjectState(value: unknown, where = 'state'): ProjectState {
   const v = object(value, where);
@@ -47,6 +53,7 @@ export function validateProjectState(value: unknown, where = 'state'): ProjectSt
       ...(options.mergeCaseVariants !== undefined && {
         mergeCaseVariants: boolean(options.mergeCaseVariants, `${where}.ingestOptions.mergeCaseVariants`),
       }),
+      ...(options.labelEdits !== undefined && { labelEdits: checkLabelEdits(options.labelEdits, `${where}.ingestOptions.labelEdits`) }),
     },
     dropDuplicates: boolean(v.dropDuplicates, `${where}.dropDuplicates`),
     dataset,
