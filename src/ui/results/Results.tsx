@@ -4,6 +4,7 @@ import { predictionsCsv } from '../../engine/evaluation';
 import { downloadJson, downloadText } from '../shared/download';
 import { RunComparison } from './RunComparison';
 import { CalibrationSummary } from './CalibrationSummary';
+import { LabelIssues } from './LabelIssues';
 import { RunWarnings } from './RunWarnings';
 import { SplitResults } from './SplitResults';
 import { useStudio } from '../shared/useStudio';
@@ -56,6 +57,7 @@ export function Results() {
       </div>
       {report && <RunComparison />}
       <SplitResults key={evaluation.split} report={source} evaluation={evaluation} />
+      {report && <LabelIssues report={report} />}
       {report && (
         <div className="actions">
           <button type="button" className="primary" onClick={() => downloadJson('report.json', report)}>
