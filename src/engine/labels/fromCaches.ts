@@ -17,8 +17,24 @@ export interface CachedSplit {
   readonly features: { readonly rowLength: number; row(index: number): Float32Array };
 }
 
-/** Checks the labels of the images in `caches` (their centre crops) against each other. */
-export function checkCachedLabels(caches: ReadonlyMap<SplitName, CachedSplit>, classes: readonly string[], seed: number): LabelIssuesResult {
+/** The centre-crop features of a run's labelled images, for the embedding map (sent to the page with the report). */
+export interface RunEmbeddings {
+  /** `DatasetItem.path` of each row. */
+  readonly files: readonly string[];
+  readonly dim: number;
+  /** `files.length` rows of `dim` values. */
+  readonly values: Float32Array;
+}
+
+/**
+ * Checks the labels of the images in `caches` (their centre crops) against each other; returns the check and
+ * the features it judged (null above `MAX_LABEL_CHECK_IMAGES`).
+ */
+export function checkCachedLabels(
+  caches: ReadonlyMap<SplitName, CachedSplit>,
+  classes: readonly string[],
+  seed: number,
+): { readonly labels: LabelIssuesResult; readonly embeddings: RunEmbeddings | null } {
   const picked: { cache: CachedSplit; index: number }[] = [];
   for (const split of SPLITS) {
     const cache = caches.get(split);
@@ -28,7 +44,7 @@ export function checkCachedLabels(caches: ReadonlyMap<SplitName, CachedSplit>, c
   }
   const dim = picked[0]?.cache.features.rowLength ?? 0;
   if (picked.length > MAX_LABEL_CHECK_IMAGES) {
-    return findLabelIssues({ rows: [], features: new Float32Array(0), dim, classes, seed, tooMany: picked.length });
+    return { labels: findLabelIssues({ rows: [], features: new Float32Array(0), dim, classes, seed, tooMany: picked.length }), embeddings: null };
   }
   const rows: LabelledRow[] = picked.map(({ cache, index }) => {
     const item = (cache.rows[index] as CachedSplit['rows'][number]).item;
@@ -36,5 +52,5 @@ export function checkCachedLabels(caches: ReadonlyMap<SplitName, CachedSplit>, c
   });
   const features = new Float32Array(rows.length * dim);
   picked.forEach(({ cache, index }, i) => features.set(cache.features.row(index), i * dim));
-  return findLabelIssues({ rows, features, dim, classes, seed });
+  return { labels: findLabelIssues({ rows, features, dim, classes, seed }), embeddings: { files: rows.map((r) => r.file), dim, values: features } };
 }

@@ -2,3 +2,5 @@
 export { checkCachedLabels, MAX_LABEL_CHECK_IMAGES } from './fromCaches';
 export { findLabelIssues, LABEL_CHECK_FOLDS } from './labelIssues';
 export type { LabelIssue, LabelIssuesMethod, LabelIssuesResult } from './labelIssues';
+export { mapInWorker } from './mapClient';
+export type { RunEmbeddings } from './fromCaches';

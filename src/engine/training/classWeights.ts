@@ -2,7 +2,7 @@
  * Per-class loss weights for imbalanced training sets: counts, an imbalance test and scikit-learn's
  * "balanced" weights. Pure functions on plain arrays (no tensors).
  */
-import type { ClassWeighting } from './settings';
+import type { ClassWeighting, TrainSettings } from './settings';
 
 /** Largest class count over smallest non-zero count above which `auto` weighting turns on. */
 export const IMBALANCE_RATIO = 1.5;
@@ -57,4 +57,14 @@ export function resolveClassWeights(weighting: ClassWeighting, counts: readonly 
     case 'auto':
       return isImbalanced(counts) ? balancedClassWeights(counts) : null;
   }
+}
+
+/** A sentence on why class weights are (not) used, with the counts that decided it. */
+export function classWeightsReason(settings: TrainSettings, counts: readonly number[], weights: readonly number[] | null): string {
+  const largest = Math.max(...counts);
+  const smallest = Math.min(...counts.filter((c) => c > 0));
+  const ratio = `largest class ${largest} images, smallest ${smallest}`;
+  if (settings.classWeighting === 'none') return `off (chosen by you; ${ratio})`;
+  if (settings.classWeighting === 'balanced') return `balanced (chosen by you; ${ratio})`;
+  return weights ? `on: classes are imbalanced (${ratio})` : `off: classes are balanced enough (${ratio})`;
 }

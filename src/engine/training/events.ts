@@ -5,6 +5,7 @@
 import type { ClassifierModel } from '../model/classifierModel';
 import type { Evaluation, Prediction, StudioReport } from '../evaluation/report';
 import type { RunCheckpoint } from './checkpoint';
+import type { RunEmbeddings } from '../labels';
 import type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 
 /** Which part of a run a `progress` event counts. */
@@ -39,7 +40,11 @@ export type TrainEvent =
    * The run's result: the report, and the trained classifier (backbone and head fused, serialised) for
    * export, prediction and the webcam; `model` is null when the backbone cannot be fused (`modelNote` says why).
    */
-  | { readonly type: 'done'; readonly report: StudioReport; readonly model: ClassifierModel | null; readonly modelNote?: string }
+  | {
+      readonly type: 'done'; readonly report: StudioReport; readonly model: ClassifierModel | null; readonly modelNote?: string;
+      /** The centre-crop features the label check judged, for the embedding map (absent above its image limit). */
+      readonly embeddings?: RunEmbeddings;
+    }
   | { readonly type: 'stopped'; readonly reason: string }
   | { readonly type: 'error'; readonly message: string };
 

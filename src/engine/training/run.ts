@@ -14,7 +14,7 @@ import type { Backbone, BackboneSplit } from '../backbones/backbones';
 import { describeBackbone } from '../backbones/backboneInfo';
 import { entryAtSize, getBackboneEntry } from '../backbones/registry';
 import type { BackboneEntry } from '../backbones/catalog';
-import { classCounts, resolveClassWeights } from './classWeights';
+import { classCounts, classWeightsReason, resolveClassWeights } from './classWeights';
 import { saveClassifier } from '../model/classifierModel';
 import { memoryBudgetBytes, planMemory } from '../features/memoryPlan';
 import type { MemoryPlan } from '../features/memoryPlan';
@@ -30,6 +30,7 @@ import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
 import { mistakesBySplit } from '../evaluation/results';
 import { checkCachedLabels } from '../labels';
+import type { RunEmbeddings } from '../labels';
 import { runWarnings } from '../evaluation/runWarnings';
 import type { TrainSettings } from './settings';
 import { createHead } from './head';
@@ -96,9 +97,9 @@ export interface RunDeps {
 export async function runTraining(request: RunRequest, deps: RunDeps): Promise<StudioReport | null> {
   try {
     const tensorsBefore = tf.memory().numTensors;
-    const { report: measured, profile, model, modelNote } = await runPipeline(request, deps);
+    const { report: measured, profile, model, modelNote, embeddings } = await runPipeline(request, deps);
     const report: StudioReport = { ...measured, profile: { ...profile, tensorsLeaked: tf.memory().numTensors - tensorsBefore } };
-    deps.onEvent({ type: 'done', report, model, ...(modelNote ? { modelNote } : {}) });
+    deps.onEvent({ type: 'done', report, model, ...(modelNote ? { modelNote } : {}), ...(embeddings && { embeddings }) });
     return report;
   } catch (error) {
     if (error instanceof CancelledError || deps.signal?.aborted) {
@@ -122,6 +123,7 @@ interface RunOutcome {
   readonly profile: Omit<RunProfile, 'tensorsLeaked'>;
   readonly model: ClassifierModel | null;
   readonly modelNote: string | null;
+  readonly embeddings: RunEmbeddings | null;
 }
 
 async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutcome> {
@@ -168,7 +170,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const evaluateStartMs = now();
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier, settings.unknownRejectRate);
     const calibration = heldOut.calibration;
-    const labels = checkCachedLabels(caches, dataset.classes, settings.seed);
+    const { labels, embeddings } = checkCachedLabels(caches, dataset.classes, settings.seed);
     const fuseStartMs = now();
     let model: ClassifierModel | null = null;
     let modelNote: string | null = null;
@@ -222,7 +224,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       labelIssues: labels.issues,
       labelIssuesMethod: labels.method,
     };
-    return { report, profile: runProfile(phases, request.startup, deps.imageWork?.()), model, modelNote };
+    return { report, profile: runProfile(phases, request.startup, deps.imageWork?.()), model, modelNote, embeddings };
   } finally {
     split?.dispose();
     backbone.dispose();
@@ -386,14 +388,4 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
     fineTuneMs: now() - fineTuneStartMs, fineTuneBackend: prepared?.backend ?? null, checkpointMs: checkpointMs + result.checkpointMs,
     head: result.head, dispose: result.dispose,
   };
-}
-
-/** A sentence on why class weights are (not) used, with the counts that decided it. */
-function classWeightsReason(settings: TrainSettings, counts: readonly number[], weights: readonly number[] | null): string {
-  const largest = Math.max(...counts);
-  const smallest = Math.min(...counts.filter((c) => c > 0));
-  const ratio = `largest class ${largest} images, smallest ${smallest}`;
-  if (settings.classWeighting === 'none') return `off (chosen by you; ${ratio})`;
-  if (settings.classWeighting === 'balanced') return `balanced (chosen by you; ${ratio})`;
-  return weights ? `on: classes are imbalanced (${ratio})` : `off: classes are balanced enough (${ratio})`;
 }

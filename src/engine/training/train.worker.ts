@@ -18,10 +18,12 @@ import type { TrainEvent } from './events';
 import type { TrainRequest, TrainResponse } from './protocol';
 import { runTraining } from './run';
 
-/** Posts an event; the trained model's weights are transferred, not copied; a checkpoint goes packed. */
+/** Posts an event; the trained model's weights and the run's features are transferred, not copied; a checkpoint goes packed. */
 const post = (event: TrainEvent): void => {
-  if (event.type === 'done' && event.model) postMessage(event, { transfer: [event.model.weightData] });
-  else if (event.type === 'checkpoint') postMessage({ type: 'checkpoint', checkpoint: packCheckpoint(event.checkpoint) } satisfies TrainResponse);
+  if (event.type === 'done') {
+    const transfer = [event.model?.weightData, event.embeddings?.values.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+    postMessage(event, { transfer });
+  } else if (event.type === 'checkpoint') postMessage({ type: 'checkpoint', checkpoint: packCheckpoint(event.checkpoint) } satisfies TrainResponse);
   else postMessage(event satisfies TrainResponse);
 };
 let controller: AbortController | null = null;

@@ -5,6 +5,7 @@
  */
 import type { SkippedFile } from '../../core/types';
 import type { Evaluation, Prediction, StudioReport } from '../../engine/evaluation';
+import type { RunEmbeddings } from '../../engine/labels';
 import type { BatchMetrics, EpochMetrics, PackedCheckpoint, RunPlan, RunStage, TrainResponse, TrainSettings } from '../../engine/training';
 import { appendCapped, estimateRemainingMs, ratePerSecond, trainingFraction } from '../progress';
 import type { BatchLossPoint } from '../progress';
@@ -52,6 +53,8 @@ export interface RunState {
   readonly history: readonly EpochMetrics[];
   readonly skipped: readonly SkippedFile[];
   readonly report: StudioReport | null;
+  /** The features the run's label check judged, for the embedding map; not saved with the project. */
+  readonly embeddings: RunEmbeddings | null;
   /** The latest evaluation asked for during training (`Evaluate now`), null until one arrives. */
   readonly interim: InterimResults | null;
   /** Whether an `Evaluate now` is waiting for the end of the current epoch. */
@@ -72,7 +75,7 @@ const NO_PACE: RunPace = { imagesPerSecond: null, remainingMs: null };
 export const IDLE_RUN: RunState = {
   status: 'idle', backend: null, backendReason: null, fineTuneBackend: null, fineTuneBackendReason: null, plan: null, stage: null, progress: { done: 0, total: 0 },
   stageStartedMs: 0, pace: NO_PACE, epochs: 0, batch: null, batchLosses: [],
-  history: [], skipped: [], report: null, interim: null, evaluationPending: false, message: null, checkpoint: null, fallback: null,
+  history: [], skipped: [], report: null, embeddings: null, interim: null, evaluationPending: false, message: null, checkpoint: null, fallback: null,
 };
 
 /**
@@ -137,7 +140,7 @@ export function applyTrainEvent(run: RunState, event: TrainResponse, nowMs = per
     case 'checkpoint':
       return { ...run, checkpoint: event.checkpoint };
     case 'done':
-      return { ...run, status: 'done', stage: null, report: event.report, message: null };
+      return { ...run, status: 'done', stage: null, report: event.report, embeddings: event.embeddings ?? null, message: null };
     case 'stopped':
       return { ...run, status: 'stopped', stage: null, message: event.reason };
     case 'error':
