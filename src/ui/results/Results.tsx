@@ -4,6 +4,7 @@ import { predictionsCsv } from '../../engine/evaluation';
 import { downloadJson, downloadText } from '../shared/download';
 import { RunComparison } from './RunComparison';
 import { CalibrationSummary } from './CalibrationSummary';
+import { EmbeddingMap } from './EmbeddingMap';
 import { LabelIssues } from './LabelIssues';
 import { RunWarnings } from './RunWarnings';
 import { SplitResults } from './SplitResults';
@@ -20,6 +21,7 @@ export function Results() {
   // Deferred: the results are drawn in an interruptible render, not in the task that delivers the report.
   const report = useDeferredValue(useStudio((s) => s.run.report));
   const interim = useStudio((s) => s.run.interim);
+  const embeddings = useStudio((s) => s.run.embeddings);
   const classes = useStudio((s) => s.dataset?.classes);
   const [chosen, setChosen] = useState<SplitName | null>(null);
   const evaluations = report?.evaluations ?? interim?.evaluations;
@@ -58,6 +60,7 @@ export function Results() {
       {report && <RunComparison />}
       <SplitResults key={evaluation.split} report={source} evaluation={evaluation} />
       {report && <LabelIssues report={report} />}
+      {report && embeddings && <EmbeddingMap report={report} embeddings={embeddings} />}
       {report && (
         <div className="actions">
           <button type="button" className="primary" onClick={() => downloadJson('report.json', report)}>

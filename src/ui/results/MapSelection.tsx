@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { Thumbnail } from '../shared/Thumbnail';
+import { useStudio } from '../shared/useStudio';
+
+/** Thumbnails shown of a selection. */
+const SHOWN = 12;
+
+/**
+ * The images picked on the embedding map: how many of each class, the first few, and what to do with them:
+ * relabel them all as one class, or leave them out of training (undone from Labels to check or by picking
+ * them again).
+ */
+export function MapSelection({ files, disabled, onClear }: { files: readonly string[]; disabled: boolean; onClear(): void }) {
+  const classes = useStudio((s) => s.dataset?.classes ?? []);
+  const itemsByPath = useStudio((s) => s.itemsByPath);
+  const sources = useStudio((s) => s.files);
+  const editLabels = useStudio((s) => s.editLabels);
+  const [target, setTarget] = useState(0);
+  const present = files.filter((f) => itemsByPath.has(f));
+  const perClass = classes.map((name, c) => ({ name, count: present.filter((f) => itemsByPath.get(f)?.classIndex === c).length })).filter((x) => x.count > 0);
+  const apply = (classIndex: number | null): void => {
+    editLabels(new Map(present.map((f) => [f, classIndex])));
+    onClear();
+  };
+
+  return (
+    <div className="map-selection" data-testid="map-selection">
+      <p data-testid="map-selection-summary">
+        {files.length} selected: {perClass.map((x) => `${x.count} ${x.name}`).join(', ') || 'none in the dataset now'}
+        {present.length < files.length && `, ${files.length - present.length} left out`}
+      </p>
+      <div className="actions">
+        <label>
+          Relabel as{' '}
+          <select value={target} onChange={(e) => setTarget(Number(e.target.value))} aria-label="Class for the selected images">
+            {classes.map((name, c) => (
+              <option key={name} value={c}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={disabled || present.length === 0} onClick={() => apply(target)}>
+          Relabel {present.length}
+        </button>
+        <button type="button" disabled={disabled || present.length === 0} onClick={() => apply(null)}>
+          Leave out {present.length}
+        </button>
+        <button type="button" onClick={onClear}>
+          Clear selection
+        </button>
+      </div>
+      <div className="gallery">
+        {files.slice(0, SHOWN).map((file) => {
+          const item = itemsByPath.get(file);
+          return (
+            <Thumbnail key={file} file={item ? (sources[item.fileIndex] ?? null) : null} path={file}>
+              <span>{item ? `${classes[item.classIndex] ?? ''}, ${item.split}` : 'left out'}</span>
+            </Thumbnail>
+          );
+        })}
+      </div>
+      {files.length > SHOWN && <p className="muted">and {files.length - SHOWN} more</p>}
+    </div>
+  );
+}
