@@ -1,10 +1,9 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import { datasetPath } from './support/paths';
 import { flippedCopy } from './support/flippedCopy';
-import { downloadOf } from './support/projectHelpers';
+import { trainAndReport } from './support/predictTrain';
 
 interface Issue {
   file: string;
@@ -23,21 +22,6 @@ interface ReportJson {
 
 const SCREENSHOTS_DIR = path.resolve(import.meta.dirname, 'screenshots');
 
-/** Chooses `folder`, and trains `backbone` for `epochs` epochs without augmented views; resolves with report.json. */
-async function train(page: Page, backbone: string, epochs: number, folder?: string): Promise<ReportJson> {
-  if (folder) await page.getByLabel('Choose folder').setInputFiles(folder);
-  await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 120_000 });
-  await page.getByLabel('Backbone').selectOption(backbone);
-  await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
-  await page.getByText('Training options').click();
-  await page.getByLabel('Augmented views per image').fill('0');
-  await page.getByText('Training options').click();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByTestId('results')).toBeHidden();
-  await expect(page.getByTestId('results')).toBeVisible({ timeout: 420_000 });
-  return JSON.parse((await downloadOf(page, 'Download report')).text) as ReportJson;
-}
-
 const CASES = [
   { dataset: 'hymenoptera', backbone: 'mobilenet_v2_1.0_224', epochs: 8 },
   { dataset: 'rps', backbone: 'mobilenet_v1_0.25_224', epochs: 8 },
@@ -54,8 +38,8 @@ for (const { dataset, backbone, epochs } of CASES) {
     const copy = flippedCopy(dataset, 0.05, 21);
     try {
       await page.goto('/');
-      const clean = await train(page, backbone, epochs, datasetPath(dataset));
-      const noisy = await train(page, backbone, epochs, copy.folder);
+      const clean = await trainAndReport<ReportJson>(page, { backbone, epochs, folder: datasetPath(dataset) });
+      const noisy = await trainAndReport<ReportJson>(page, { backbone, epochs, folder: copy.folder });
       const method = noisy.labelIssuesMethod;
       expect(method).toMatchObject({ method: 'out-of-fold-confident-learning', folds: 5, note: null });
       expect(method.images).toBe(copy.images);
@@ -115,7 +99,7 @@ for (const { dataset, backbone, epochs } of CASES) {
         }
       }
 
-      const fixed = await train(page, backbone, epochs);
+      const fixed = await trainAndReport<ReportJson>(page, { backbone, epochs });
       console.log(`${dataset}: of the top ${decided}, relabelled ${moved.length}, kept ${decided - moved.length}; retrained ${fixed.evaluation.split} accuracy ${fixed.evaluation.accuracy.toFixed(4)} (clean ${clean.evaluation.accuracy.toFixed(4)}); suspects now ${fixed.labelIssues.length}`);
       expect(fixed.evaluation.accuracy).toBeGreaterThanOrEqual(clean.evaluation.accuracy - 0.01);
     } finally {

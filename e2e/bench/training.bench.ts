@@ -8,8 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { test } from '@playwright/test';
-import type { Page } from '@playwright/test';
 import type { StudioReport } from '../../src/engine/evaluation';
+import { watchLongTasks } from '../support/longTasks';
 import { datasetPath } from '../support/paths';
 
 const DATASETS = (process.env.BENCH_ONLY ?? 'hymenoptera,rps').split(',');
@@ -23,41 +23,6 @@ test.afterAll(() => {
   console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const row of rows) console.log(row);
 });
-
-interface LongTask {
-  readonly startTime: number;
-  readonly duration: number;
-}
-
-/**
- * Records main-thread long tasks from now on, and the moment the results panel is added to the page (inside
- * the task that draws it). `read()` returns the durations (ms) of the tasks that ended before that moment:
- * the ones that happened while training ran, not while the final results were drawn.
- */
-async function watchLongTasks(page: Page): Promise<{ read(): Promise<number[]> }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: LongTask[]; resultsAtMs: number | null };
-    w.longTasks = [];
-    w.resultsAtMs = null;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push({ startTime: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: false });
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('[data-testid="results"]')) {
-        w.resultsAtMs = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document.body, { childList: true, subtree: true });
-  });
-  return {
-    read: () =>
-      page.evaluate(() => {
-        const w = window as unknown as { longTasks: LongTask[]; resultsAtMs: number | null };
-        const end = w.resultsAtMs ?? Infinity;
-        return w.longTasks.filter((t) => t.startTime + t.duration < end).map((t) => t.duration);
-      }),
-  };
-}
 
 for (const name of DATASETS) {
   for (const mode of MODES) {
@@ -73,12 +38,12 @@ for (const name of DATASETS) {
       const stage2 = page.getByRole('group', { name: /Stage 2/ });
       if (mode === 'two-stage' && process.env.BENCH_BLOCKS) await stage2.getByLabel(/Blocks to unfreeze/).fill(process.env.BENCH_BLOCKS);
       if (mode === 'two-stage' && process.env.BENCH_FT_EPOCHS) await stage2.getByLabel('Epochs', { exact: true }).fill(process.env.BENCH_FT_EPOCHS);
-      const longTasks = await watchLongTasks(page);
+      const longTasks = await watchLongTasks(page, 'results');
       await page.getByRole('button', { name: 'Train', exact: true }).click();
       await page.getByTestId('results').waitFor({ timeout: 39 * 60_000 });
       const download = page.waitForEvent('download', { timeout: 60_000 });
       await page.getByRole('button', { name: 'Download report' }).click();
-      const tasks = await longTasks.read();
+      const { tasks } = await longTasks.read();
       const report = JSON.parse(await readFile(await (await download).path(), 'utf8')) as StudioReport;
       const rowsEmbedded = Math.round((report.embedImagesPerSecond * report.timings.embedMs) / 1000);
       const accuracy = report.evaluations.map((e) => `${e.split} ${e.accuracy.toFixed(4)}`).join(', ');

@@ -1,6 +1,7 @@
 import { expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { datasetPath } from './paths';
+import { downloadOf } from './projectHelpers';
 
 /**
  * Trains a small classifier on hymenoptera through the UI, kept short: 5 epochs, no augmented views, and
@@ -28,4 +29,23 @@ export async function trainShort(page: Page, epochs: number): Promise<void> {
   await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('results')).toBeVisible({ timeout: 240_000 });
+}
+
+/**
+ * Chooses `folder` (when given: a new project), then trains `backbone` for `epochs` epochs without augmented
+ * views, through the UI; resolves with the run's report.json, parsed. Waits for the previous run's results
+ * to go before waiting for the new ones.
+ */
+export async function trainAndReport<R>(page: Page, options: { backbone: string; epochs: number; folder?: string }): Promise<R> {
+  if (options.folder) await page.getByLabel('Choose folder').setInputFiles(options.folder);
+  await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel('Backbone').selectOption(options.backbone);
+  await page.getByLabel('Epochs', { exact: true }).fill(String(options.epochs));
+  await page.getByText('Training options').click();
+  await page.getByLabel('Augmented views per image').fill('0');
+  await page.getByText('Training options').click();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByTestId('results')).toBeHidden();
+  await expect(page.getByTestId('results')).toBeVisible({ timeout: 420_000 });
+  return JSON.parse((await downloadOf(page, 'Download report')).text) as R;
 }
