@@ -3,41 +3,9 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { parseCsv } from '../src/engine/testing/parseCsv';
+import { watchLongTasks } from './support/longTasks';
 import { datasetPath } from './support/paths';
 import { waitSaved } from './support/projectHelpers';
-
-interface LongTask {
-  startTime: number;
-  duration: number;
-}
-
-/** Records long tasks from now on, and when the map's canvas is added; `read()` gives the tasks that ended before it. */
-async function watchLongTasks(page: Page): Promise<{ read(): Promise<{ tasks: number[]; msToMap: number }> }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { longTasks: LongTask[]; mapAtMs: number | null; watchFromMs: number };
-    w.longTasks = [];
-    w.mapAtMs = null;
-    w.watchFromMs = performance.now();
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push({ startTime: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: false });
-    new MutationObserver((_, observer) => {
-      if (document.querySelector('[data-testid="map-canvas"]')) {
-        w.mapAtMs = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document.body, { childList: true, subtree: true });
-  });
-  return {
-    read: () =>
-      page.evaluate(() => {
-        const w = window as unknown as { longTasks: LongTask[]; mapAtMs: number | null; watchFromMs: number };
-        const end = w.mapAtMs ?? Infinity;
-        const before = w.longTasks.filter((t) => t.startTime + t.duration < end);
-        return { tasks: before.map((t) => t.duration), msToMap: end - w.watchFromMs };
-      }),
-  };
-}
 
 /**
  * Waits until the page has run no long task for a second: the results' own drawing (thumbnails, galleries)
@@ -61,7 +29,7 @@ const countOf = async (page: Page, split: string, cls: string): Promise<number> 
 /**
  * Issue 21, the embedding map: after a run on rps (2,347 images) the map is laid out in a worker without a
  * main-thread task over 50 ms, its points follow the classes, hovering shows the image, and a lasso picks the
- * images inside it, which are relabelled in one click; the class table follows.
+ * images inside it, which are relabelled in one click, then moved to another split; the class table follows.
  */
 test('rps: the embedding map lays out 2,347 images off the main thread, and a lasso relabels what it encloses', async ({ page }, testInfo) => {
   test.setTimeout(8 * 60_000);
@@ -83,11 +51,11 @@ test('rps: the embedding map lays out 2,347 images off the main thread, and a la
   // Scrolled to first, as a person would: the thumbnails that scrolling brings in are drawn before the click.
   await draw.scrollIntoViewIfNeeded();
   await waitQuiet(page);
-  const watch = await watchLongTasks(page);
+  const watch = await watchLongTasks(page, 'map-canvas');
   await draw.click();
   const canvas = map.getByTestId('map-canvas');
   await expect(canvas).toBeVisible({ timeout: 180_000 });
-  const { tasks, msToMap } = await watch.read();
+  const { tasks, msUntil: msToMap } = await watch.read();
   console.log(`map of 2347 rps images: ${(msToMap / 1000).toFixed(1)} s; main-thread long tasks while it was computed: ${tasks.length} (longest ${Math.max(0, ...tasks).toFixed(0)} ms)`);
   expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(50);
   await expect(canvas).toHaveAttribute('data-points', '2347');
@@ -138,10 +106,19 @@ test('rps: the embedding map lays out 2,347 images off the main thread, and a la
     const [x, y] = toPage(p);
     return Math.abs(x - centre[0]) <= half + 1 && Math.abs(y - centre[1]) <= half + 1;
   });
-  await page.mouse.move(...corners[0]!);
-  await page.mouse.down();
-  for (const corner of [...corners.slice(1), corners[0]!]) await page.mouse.move(...corner, { steps: 10 });
-  await page.mouse.up();
+  /** The square again, wherever the canvas is on screen now (what is above it may have grown). */
+  const drawLasso = async (): Promise<void> => {
+    await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    const now = await canvas.boundingBox();
+    if (!now) throw new Error('no canvas box');
+    const [dx, dy] = [now.x - box.x, now.y - box.y];
+    const moved = corners.map(([x, y]): [number, number] => [x + dx, y + dy]);
+    await page.mouse.move(...moved[0]!);
+    await page.mouse.down();
+    for (const corner of [...moved.slice(1), moved[0]!]) await page.mouse.move(...corner, { steps: 10 });
+    await page.mouse.up();
+  };
+  await drawLasso();
   const summary = map.getByTestId('map-selection-summary');
   await expect(summary).toContainText('selected');
   const selected = Number((await summary.textContent())?.match(/^(\d+) selected/)?.[1]);
@@ -166,4 +143,18 @@ test('rps: the embedding map lays out 2,347 images off the main thread, and a la
   await expect.poll(() => total('paper')).toBe(before.paper + selected - (perClass.paper ?? 0));
   expect(await total('rock')).toBe(before.rock - (perClass.rock ?? 0));
   expect(await total('scissors')).toBe(before.scissors - (perClass.scissors ?? 0));
+
+  // The same lasso again, and the images it encloses moved to the validation split.
+  await drawLasso();
+  await expect(summary).toContainText(`${selected} selected: ${selected} paper (`);
+  const perSplit: Record<string, number> = {};
+  for (const match of ((await summary.textContent()) ?? '').matchAll(/(\d+) (train|val|test)\b/g)) perSplit[match[2] ?? ''] = Number(match[1]);
+  expect(Object.values(perSplit).reduce((a, b) => a + b, 0)).toBe(selected);
+  const splitTotal = async (split: string): Promise<number> => Number(await page.getByTestId(`total-${split}`).textContent());
+  const splitsBefore = Object.fromEntries(await Promise.all(splits.map(async (s) => [s, await splitTotal(s)] as const)));
+  await map.getByLabel('Split for the selected images').selectOption('val');
+  await map.getByRole('button', { name: `Move ${selected}` }).click();
+  await expect.poll(() => splitTotal('val')).toBe((splitsBefore.val ?? 0) + selected - (perSplit.val ?? 0));
+  expect(await splitTotal('train')).toBe((splitsBefore.train ?? 0) - (perSplit.train ?? 0));
+  expect(await splitTotal('test')).toBe((splitsBefore.test ?? 0) - (perSplit.test ?? 0));
 });

@@ -4,7 +4,7 @@
  * class renames. Long steps (unzipping, scanning) report progress and can be cancelled.
  */
 import { CancelledError, UserFacingError, errorMessage } from '../core/errors';
-import type { Dataset, DatasetItem } from '../core/types';
+import type { Dataset, DatasetItem, SplitName } from '../core/types';
 import type { AugmentParams } from '../data/images';
 import { DEFAULT_PHOTO_FIT } from '../data/images';
 import type { PhotoFit } from '../data/images';
@@ -54,6 +54,8 @@ export interface DatasetSlice {
    * stay (they describe that run); the next run uses the new labels. Ignored while training or reading.
    */
   editLabels(changes: ReadonlyMap<string, number | null | undefined>): void;
+  /** Moves the images at `paths` to `split`, as `editLabels` changes labels (kept in the ingest options). */
+  moveToSplit(paths: readonly string[], split: SplitName): void;
   /** Cancels unzipping or scanning; the dataset stays as listed, unscanned. */
   cancelIngest(): void;
   /**
@@ -147,6 +149,21 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
     }
   };
 
+  /**
+   * Lists the files again with `options` (image-by-image edits changed; nothing is read or scanned) and folds
+   * the last scan back in, keeping class renames. Ignored while training or reading.
+   */
+  const relist = (options: IngestOptions): void => {
+    const { sources, labelTexts, scan, ingestTask, dataset, dropDuplicates } = get();
+    if (host.isTraining() || ingestTask !== null || !dataset || !listed) return;
+    const relisted = buildFromFiles(sources, labelTexts, options, host.splitSettings(), name);
+    // The classes as the user may have renamed them (same indices).
+    const renamed = { ...relisted.dataset, classes: dataset.classes };
+    const scanned = scan ? applyScan(renamed, sources, scan, { dropDuplicates, studioMadeValidation: relisted.studioMadeValidation }) : null;
+    listed = relisted;
+    set({ ingestOptions: options, ...withDataset(scanned?.dataset ?? renamed), ...(scanned && { duplicates: scanned.duplicates }) });
+  };
+
   const slice: DatasetSlice = {
     ...EMPTY,
     ingestOptions: AUTO_INGEST,
@@ -215,15 +232,15 @@ export function createDatasetSlice(set: Set, get: Get, host: DatasetSliceHost, c
     },
 
     editLabels(changes) {
-      const { sources, labelTexts, scan, ingestTask, ingestOptions, dataset, dropDuplicates } = get();
-      if (host.isTraining() || ingestTask !== null || !dataset || !listed || changes.size === 0) return;
-      const options = { ...ingestOptions, labelEdits: mergeLabelEdits(ingestOptions.labelEdits, changes, listed.dataset.classes) };
-      const relisted = buildFromFiles(sources, labelTexts, options, host.splitSettings(), name);
-      // The classes as the user may have renamed them (same indices).
-      const renamed = { ...relisted.dataset, classes: dataset.classes };
-      const scanned = scan ? applyScan(renamed, sources, scan, { dropDuplicates, studioMadeValidation: relisted.studioMadeValidation }) : null;
-      listed = relisted;
-      set({ ingestOptions: options, ...withDataset(scanned?.dataset ?? renamed), ...(scanned && { duplicates: scanned.duplicates }) });
+      const { ingestOptions } = get();
+      if (!listed || changes.size === 0) return;
+      relist({ ...ingestOptions, labelEdits: mergeLabelEdits(ingestOptions.labelEdits, changes, listed.dataset.classes) });
+    },
+
+    moveToSplit(paths, split) {
+      const { ingestOptions } = get();
+      if (paths.length === 0) return;
+      relist({ ...ingestOptions, splitEdits: { ...ingestOptions.splitEdits, ...Object.fromEntries(paths.map((p) => [p, split])) } });
     },
 
     async addCaptures(className, images) {

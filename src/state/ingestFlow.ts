@@ -13,8 +13,8 @@ import type { ImagePool } from '../data/images';
 import { buildDataset, caseKey, findLabelFiles } from '../data/ingest';
 import { assignValidation } from '../data/ingest';
 import { readZip } from '../data/ingest';
-import { applyLabelEdits } from './labelEdits';
-import type { LabelEdits } from './labelEdits';
+import { applyLabelEdits, applySplitEdits } from './labelEdits';
+import type { LabelEdits, SplitEdits } from './labelEdits';
 
 /** A file the user gave us and the path it had inside the chosen folder (or archive). */
 export interface PickedFile {
@@ -33,6 +33,8 @@ export interface IngestOptions {
   readonly mergeCaseVariants?: boolean;
   /** Labels the user changed image by image (see `labelEdits.ts`); absent: none. */
   readonly labelEdits?: LabelEdits;
+  /** Images the user moved to another split (see `labelEdits.ts`); absent: none. */
+  readonly splitEdits?: SplitEdits;
 }
 
 export const AUTO_INGEST: IngestOptions = { layout: 'auto', labelFile: null, fileColumn: null, labelColumn: null };
@@ -102,7 +104,8 @@ export function buildFromFiles(
   const raw = buildDataset(listing, { name, layout: options.layout, labels, labelFiles, mergeCaseVariants: options.mergeCaseVariants });
   const assigned = assignValidation(raw, split.valFraction, split.seed);
   // Applied after the split is drawn: a relabelled image stays in its split.
-  return { dataset: applyLabelEdits(assigned, options.labelEdits), studioMadeValidation: assigned !== raw };
+  const edited = applySplitEdits(applyLabelEdits(assigned, options.labelEdits), options.splitEdits);
+  return { dataset: edited, studioMadeValidation: assigned !== raw };
 }
 
 /** What scanning every image found. */

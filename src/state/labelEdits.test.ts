@@ -68,5 +68,15 @@ describe('label edits', () => {
     expect(classOf(s, 'dogs/4.jpg')).toBe('dogs');
     expect(classOf(s, 'cats/3.jpg')).toBe('felines');
     expect(s.getState().dataset?.items).toHaveLength(7);
+
+    // Moved to another split: kept in the options, applied again by a later reading, and in the project file.
+    s.getState().moveToSplit(['cats/1.jpg', 'dogs/1.jpg'], 'test');
+    expect(s.getState().itemsByPath.get('cats/1.jpg')?.split).toBe('test');
+    expect(s.getState().itemsByPath.get('dogs/1.jpg')?.split).toBe('test');
+    s.getState().setDropDuplicates(false);
+    expect(s.getState().itemsByPath.get('dogs/1.jpg')?.split).toBe('test');
+    const moved = validateProjectState(JSON.parse(JSON.stringify(toContent(s.getState(), null).state)));
+    expect(moved.ingestOptions.splitEdits).toEqual({ 'cats/1.jpg': 'test', 'dogs/1.jpg': 'test' });
+    expect(() => validateProjectState({ ...moved, ingestOptions: { ...moved.ingestOptions, splitEdits: { 'a.jpg': 'holdout' } } })).toThrow(/splitEdits/);
   });
 });

@@ -1,12 +1,15 @@
 /**
- * Labels changed image by image (from the label check, later the embedding map): kept in the ingest options
- * as `path -> class name as listed` (null: left out), so every later reading of the folder (a capture, the
- * duplicates toggle, a reopened project) applies them again. Pure (Node-tested).
+ * Labels and splits changed image by image (from the label check and the embedding map): kept in the ingest
+ * options as `path -> class name as listed` (null: left out) and `path -> split`, so every later reading of the
+ * folder (a capture, the duplicates toggle, a reopened project) applies them again. Pure (Node-tested).
  */
-import type { Dataset } from '../core/types';
+import type { Dataset, SplitName } from '../core/types';
 
 /** path -> the class (name as the folder was listed), or null to leave the image out. */
 export type LabelEdits = Readonly<Record<string, string | null>>;
+
+/** path -> the split the user moved the image to. */
+export type SplitEdits = Readonly<Record<string, SplitName>>;
 
 /** Why an image the user left out is not in the dataset (in `skipped`). */
 export const LEFT_OUT_REASON = 'left out by you (label check)';
@@ -56,4 +59,17 @@ export function mergeLabelEdits(
     }
   }
   return out;
+}
+
+/** `dataset` with each image of `edits` in the split given there; `dataset` itself when nothing moves. */
+export function applySplitEdits(dataset: Dataset, edits: SplitEdits | undefined): Dataset {
+  if (!edits || Object.keys(edits).length === 0) return dataset;
+  let changed = false;
+  const items = dataset.items.map((item) => {
+    const split = Object.hasOwn(edits, item.path) ? edits[item.path] : undefined;
+    if (split === undefined || split === item.split) return item;
+    changed = true;
+    return { ...item, split };
+  });
+  return changed ? { ...dataset, items } : dataset;
 }

@@ -54,6 +54,11 @@ export function validateProjectState(value: unknown, where = 'state'): ProjectSt
         mergeCaseVariants: boolean(options.mergeCaseVariants, `${where}.ingestOptions.mergeCaseVariants`),
       }),
       ...(options.labelEdits !== undefined && { labelEdits: checkLabelEdits(options.labelEdits, `${where}.ingestOptions.labelEdits`) }),
+      ...(options.splitEdits !== undefined && {
+        splitEdits: Object.fromEntries(Object.entries(object(options.splitEdits, `${where}.ingestOptions.splitEdits`)).map(([path, split]) => [
+          path, oneOf(split, SPLITS, `${where}.ingestOptions.splitEdits[${JSON.stringify(path)}]`),
+        ])),
+      }),
     },
     dropDuplicates: boolean(v.dropDuplicates, `${where}.dropDuplicates`),
     dataset,
