@@ -4,3 +4,4 @@ export { findLabelIssues, LABEL_CHECK_FOLDS } from './labelIssues';
 export type { LabelIssue, LabelIssuesMethod, LabelIssuesResult } from './labelIssues';
 export { mapInWorker } from './mapClient';
 export type { RunEmbeddings } from './fromCaches';
+export { leastSure, margin } from './uncertainty';

@@ -5,6 +5,7 @@ import type { ActiveClassifier, PickedFile } from '../../state';
 import { downloadText } from '../shared/download';
 import { PredictLabelMap } from './PredictLabelMap';
 import { PredictProblems } from './PredictProblems';
+import { LabelFirst } from './LabelFirst';
 import { PredictResults } from './PredictResults';
 import { predictCsv, predictRows } from './predictFiles';
 import { usePredictJob } from './predictJob';
@@ -149,6 +150,7 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
           <PredictLabelMap labels={labels} mapping={mapping} onChange={setMapping} />
         </div>
       )}
+      {job && !running && <LabelFirst rows={rows} labels={labels} disabled={running} />}
       <PredictResults rows={rows} topK={topK} />
     </section>
   );
