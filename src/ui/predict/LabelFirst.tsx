@@ -17,7 +17,7 @@ type ReadRow = Extract<PredictRow, { top: unknown }>;
  * the ones that teach it most once labelled. Each gets a class of the user's choosing, and the labelled
  * ones join the dataset as training images (as webcam captures do) for the next run.
  */
-export function LabelFirst({ rows, labels, disabled }: { rows: readonly PredictRow[]; labels: readonly string[]; disabled: boolean }) {
+export function LabelFirst({ rows, labels }: { rows: readonly PredictRow[]; labels: readonly string[] }) {
   const addCaptures = useStudio((s) => s.addCaptures);
   const training = useStudio((s) => isActive(s.run.status));
   const read = useMemo(() => rows.filter((r): r is ReadRow => 'top' in r), [rows]);
@@ -89,7 +89,7 @@ export function LabelFirst({ rows, labels, disabled }: { rows: readonly PredictR
         })}
       </div>
       <div className="actions">
-        <button type="button" disabled={disabled || training || status.kind === 'adding' || chosen.length === 0} onClick={() => void add()}>
+        <button type="button" disabled={training || status.kind === 'adding' || chosen.length === 0} onClick={() => void add()}>
           Add {chosen.length} labelled {chosen.length === 1 ? 'image' : 'images'} to the training images
         </button>
         <span role="status" data-testid="label-first-status">

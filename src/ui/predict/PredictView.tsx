@@ -150,7 +150,7 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
           <PredictLabelMap labels={labels} mapping={mapping} onChange={setMapping} />
         </div>
       )}
-      {job && !running && <LabelFirst rows={rows} labels={labels} disabled={running} />}
+      {job && !running && <LabelFirst rows={rows} labels={labels} />}
       <PredictResults rows={rows} topK={topK} />
     </section>
   );

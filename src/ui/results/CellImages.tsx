@@ -1,6 +1,6 @@
 import type { Prediction } from '../../engine/evaluation';
+import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
-import { useStudio } from '../shared/useStudio';
 
 interface CellImagesProps {
   readonly trueClass: string;
@@ -12,8 +12,7 @@ interface CellImagesProps {
 
 /** The images of one confusion-matrix cell, framed green when right and red when wrong. */
 export function CellImages({ trueClass, predictedClass, predictions, onClose }: CellImagesProps) {
-  const files = useStudio((s) => s.files);
-  const itemsByPath = useStudio((s) => s.itemsByPath);
+  const fileOf = useFileOfPath();
   const right = trueClass === predictedClass;
   return (
     <div className="cell-images" data-testid="cell-images">
@@ -24,14 +23,11 @@ export function CellImages({ trueClass, predictedClass, predictions, onClose }: 
         </button>
       </h3>
       <div className="gallery">
-        {predictions.map((p) => {
-          const item = itemsByPath.get(p.file);
-          return (
-            <Thumbnail key={p.file} file={item ? (files[item.fileIndex] ?? null) : null} path={p.file} tone={right ? 'right' : 'wrong'}>
-              <span>{(p.confidence * 100).toFixed(1)}%</span>
-            </Thumbnail>
-          );
-        })}
+        {predictions.map((p) => (
+          <Thumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone={right ? 'right' : 'wrong'}>
+            <span>{(p.confidence * 100).toFixed(1)}%</span>
+          </Thumbnail>
+        ))}
       </div>
     </div>
   );

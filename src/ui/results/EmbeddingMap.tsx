@@ -6,6 +6,7 @@ import { mapInWorker } from '../../engine/labels';
 import type { RunEmbeddings } from '../../engine/labels';
 import { isActive } from '../../state';
 import { downloadText } from '../shared/download';
+import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
 import { MAP_PAD_PX, classColour, nearestPoint, pointsInLasso, toScreen } from './mapGeometry';
@@ -23,7 +24,7 @@ type Layout = { readonly kind: 'idle' } | { readonly kind: 'running'; readonly f
  * a lasso to pick many, then relabel or leave them out. Drawn on one canvas (no element per point).
  */
 export function EmbeddingMap({ report, embeddings }: { report: StudioReport; embeddings: RunEmbeddings }) {
-  const files = useStudio((s) => s.files);
+  const fileOf = useFileOfPath();
   const itemsByPath = useStudio((s) => s.itemsByPath);
   const classes = useStudio((s) => s.dataset?.classes ?? report.classes);
   const training = useStudio((s) => isActive(s.run.status));
@@ -197,7 +198,7 @@ export function EmbeddingMap({ report, embeddings }: { report: StudioReport; emb
             />
             {hover && !lasso && (
               <div className="map-tooltip" style={{ left: Math.min(hover.x + 14, size - 130), top: hover.y + 14 }} data-testid="map-tooltip">
-                <Thumbnail file={hovered ? (files[hovered.fileIndex] ?? null) : null} path={embeddings.files[hover.index] ?? ''}>
+                <Thumbnail file={fileOf(embeddings.files[hover.index] ?? '')} path={embeddings.files[hover.index] ?? ''}>
                   <span>{hovered ? `${classes[hovered.classIndex] ?? ''}, ${hovered.split}` : 'left out'}</span>
                 </Thumbnail>
               </div>

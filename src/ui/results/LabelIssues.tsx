@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { StudioReport } from '../../engine/evaluation';
 import type { LabelIssue } from '../../engine/labels';
 import { isActive } from '../../state';
+import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
 
@@ -16,7 +17,7 @@ type Choice = { kind: 'pending' } | { kind: 'relabelled'; to: string } | { kind:
  * trains on them. The run's other results stay as they were: they describe that run.
  */
 export function LabelIssues({ report }: { report: StudioReport }) {
-  const files = useStudio((s) => s.files);
+  const fileOf = useFileOfPath();
   const itemsByPath = useStudio((s) => s.itemsByPath);
   const classes = useStudio((s) => s.dataset?.classes);
   const edits = useStudio((s) => s.ingestOptions.labelEdits);
@@ -68,10 +69,9 @@ export function LabelIssues({ report }: { report: StudioReport }) {
           </p>
           <div className="gallery" data-testid="label-issues-list">
             {visible.map((issue) => {
-              const item = itemsByPath.get(issue.file);
               const choice = choiceOf(issue);
               return (
-                <Thumbnail key={issue.file} file={item ? (files[item.fileIndex] ?? null) : null} path={issue.file} tone={choice.kind === 'pending' ? 'wrong' : 'right'}>
+                <Thumbnail key={issue.file} file={fileOf(issue.file)} path={issue.file} tone={choice.kind === 'pending' ? 'wrong' : 'right'}>
                   <span data-testid="label-issue-classes">
                     labelled <strong>{issue.given}</strong>, looks like <strong>{issue.suggested}</strong>
                   </span>

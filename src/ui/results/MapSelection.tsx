@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { SPLIT_NAMES } from '../../core/types';
 import type { SplitName } from '../../core/types';
+import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
 
@@ -14,7 +15,7 @@ const SHOWN = 12;
 export function MapSelection({ files, disabled, onClear }: { files: readonly string[]; disabled: boolean; onClear(): void }) {
   const classes = useStudio((s) => s.dataset?.classes ?? []);
   const itemsByPath = useStudio((s) => s.itemsByPath);
-  const sources = useStudio((s) => s.files);
+  const fileOf = useFileOfPath();
   const editLabels = useStudio((s) => s.editLabels);
   const moveToSplit = useStudio((s) => s.moveToSplit);
   const [target, setTarget] = useState(0);
@@ -79,7 +80,7 @@ export function MapSelection({ files, disabled, onClear }: { files: readonly str
         {files.slice(0, SHOWN).map((file) => {
           const item = itemsByPath.get(file);
           return (
-            <Thumbnail key={file} file={item ? (sources[item.fileIndex] ?? null) : null} path={file}>
+            <Thumbnail key={file} file={fileOf(file)} path={file}>
               <span>{item ? `${classes[item.classIndex] ?? ''}, ${item.split}` : 'left out'}</span>
             </Thumbnail>
           );

@@ -1,13 +1,12 @@
 import { useMemo } from 'react';
 import type { Prediction } from '../../engine/evaluation';
 import { listMistakes } from '../../engine/evaluation';
+import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
-import { useStudio } from '../shared/useStudio';
 
 /** The misclassified images of one split, confidently wrong first, with true and predicted class. */
 export function MistakesGallery({ predictions, split }: { predictions: readonly Prediction[]; split: string }) {
-  const files = useStudio((s) => s.files);
-  const itemsByPath = useStudio((s) => s.itemsByPath);
+  const fileOf = useFileOfPath();
   const mistakes = useMemo(() => listMistakes(predictions), [predictions]);
   return (
     <div className="mistakes" data-testid={`mistakes-${split}`}>
@@ -18,17 +17,14 @@ export function MistakesGallery({ predictions, split }: { predictions: readonly 
         <p className="muted">No image of this split was misclassified.</p>
       ) : (
         <div className="gallery">
-          {mistakes.map((p) => {
-            const item = itemsByPath.get(p.file);
-            return (
-              <Thumbnail key={p.file} file={item ? (files[item.fileIndex] ?? null) : null} path={p.file} tone="wrong">
-                <span>
-                  true <strong>{p.trueClass}</strong>, predicted <strong>{p.predictedClass}</strong>
-                </span>
-                <span>{(p.confidence * 100).toFixed(1)}% sure</span>
-              </Thumbnail>
-            );
-          })}
+          {mistakes.map((p) => (
+            <Thumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone="wrong">
+              <span>
+                true <strong>{p.trueClass}</strong>, predicted <strong>{p.predictedClass}</strong>
+              </span>
+              <span>{(p.confidence * 100).toFixed(1)}% sure</span>
+            </Thumbnail>
+          ))}
         </div>
       )}
     </div>
