@@ -9,6 +9,7 @@ import type { EpochMetrics, RunPlan } from '../training/metrics';
 import type { TrainSettings } from '../training/settings';
 import type { SplitCalibration } from './calibration';
 import type { LabelIssue, LabelIssuesMethod } from '../labels';
+import type { SettingsSearchResult } from '../search/searchTypes';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
 export interface ClassMetrics {
@@ -170,7 +171,13 @@ export interface StudioReport {
   readonly labelIssues?: readonly LabelIssue[];
   /** How `labelIssues` was found: method, folds, images judged, per-class thresholds, and why some were not. */
   readonly labelIssuesMethod?: LabelIssuesMethod;
+  /** The settings the run trained with (with `searchSettings`, the search's best head settings in place of the asked ones). */
   readonly settings: TrainSettings;
+  /**
+   * The settings search, when `settings.searchSettings` asked for one: every trial on validation and the best,
+   * whose values `settings` holds. Added in format version 1 without a bump.
+   */
+  readonly settingsSearch?: SettingsSearchResult;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;
   /** Every epoch of both stages in order; `stage` marks which. */

@@ -96,6 +96,13 @@ export function checkReport(value: unknown, where: string): StudioReport {
       const cal = object(c, at);
       oneOf(cal.split, SPLITS, `${at}.split`);
       for (const key of ['temperature', 'eceBefore', 'eceAfter', 'rejectedShare']) number(cal[key], `${at}.${key}`);
+      for (const key of ['reliabilityBefore', 'reliabilityAfter']) {
+        if (cal[key] === undefined) continue;
+        array(cal[key], `${at}.${key}`).forEach((b, j) => {
+          const bin = object(b, `${at}.${key}[${j}]`);
+          for (const k of ['count', 'confidence', 'accuracy']) number(bin[k], `${at}.${key}[${j}].${k}`);
+        });
+      }
     });
   }
   if (r.unknownThreshold !== undefined) number(r.unknownThreshold, `${where}.unknownThreshold`);
@@ -110,6 +117,18 @@ export function checkReport(value: unknown, where: string): StudioReport {
     });
     const method = object(r.labelIssuesMethod, `${where}.labelIssuesMethod`);
     for (const key of ['folds', 'images']) number(method[key], `${where}.labelIssuesMethod.${key}`);
+  }
+  // The search's table is drawn by the results view: every trial's settings and scores must be numbers.
+  if (r.settingsSearch !== undefined) {
+    const search = object(r.settingsSearch, `${where}.settingsSearch`);
+    const trial = (t: unknown, at: string): void => {
+      const o = object(t, at);
+      for (const key of ['candidate', 'rung', 'epochs', 'valAccuracy', 'ms']) number(o[key], `${at}.${key}`);
+      const settings = object(o.settings, `${at}.settings`);
+      for (const key of ['learningRate', 'dropout', 'labelSmoothing', 'hiddenUnits']) number(settings[key], `${at}.settings.${key}`);
+    };
+    array(search.trials, `${where}.settingsSearch.trials`).forEach((t, i) => trial(t, `${where}.settingsSearch.trials[${i}]`));
+    trial(search.best, `${where}.settingsSearch.best`);
   }
   return r as unknown as StudioReport;
 }

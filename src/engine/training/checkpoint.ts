@@ -3,6 +3,7 @@
  * run's around it, and their packed form (bytes in Blobs) that the page stores and sends back to resume.
  * No tfjs here: the page packs and unpacks without loading TensorFlow.js.
  */
+import { UserFacingError } from '../../core/errors';
 import type { StageSummary } from '../evaluation/report';
 import type { EpochMetrics } from './metrics';
 
@@ -91,4 +92,15 @@ export async function unpackCheckpoint(checkpoint: RunCheckpoint<Blob | ArrayBuf
   const { loop } = checkpoint;
   const [weights, optimizer, best] = await Promise.all([Promise.all(loop.weights.map(read)), Promise.all(loop.optimizer.map(read)), Promise.all(loop.best.weights.map(read))]);
   return { ...checkpoint, loop: { ...loop, weights, optimizer, best: { ...loop.best, weights: best } } };
+}
+
+/**
+ * Checks that `resumeFrom` fits this run: a stage-1 checkpoint of a pretrained backbone, or a stage-2 one of a
+ * run that has a stage 2 (the scratch CNN's only stage is stage 2).
+ */
+export function checkResume(resumeFrom: RunCheckpoint | undefined, scratch: boolean, hasStage2: boolean): RunCheckpoint | undefined {
+  if (!resumeFrom) return undefined;
+  const fits = resumeFrom.format === 'fine-tune-studio/checkpoint@1' && (resumeFrom.stage === 1 ? !scratch : hasStage2);
+  if (!fits) throw new UserFacingError('This checkpoint does not belong to a run with these settings: train again.');
+  return resumeFrom;
 }

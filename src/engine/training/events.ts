@@ -9,7 +9,7 @@ import type { RunEmbeddings } from '../labels';
 import type { BatchMetrics, EpochMetrics, RunPlan } from './metrics';
 
 /** Which part of a run a `progress` event counts. */
-export const RUN_STAGES = ['backbone', 'embed', 'train', 'finetune', 'evaluate'] as const;
+export const RUN_STAGES = ['backbone', 'embed', 'search', 'train', 'finetune', 'evaluate'] as const;
 export type RunStage = (typeof RUN_STAGES)[number];
 
 /**

@@ -19,6 +19,7 @@ import { saveClassifier } from '../model/classifierModel';
 import { memoryBudgetBytes, planMemory } from '../features/memoryPlan';
 import type { MemoryPlan } from '../features/memoryPlan';
 import type { ClassifierModel } from '../model/classifierModel';
+import { checkResume } from './checkpoint';
 import type { RunCheckpoint } from './checkpoint';
 import type { TrainEvent } from './events';
 import type { EpochMetrics, RunPlan } from './metrics';
@@ -30,6 +31,7 @@ import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
 import { mistakesBySplit } from '../evaluation/results';
 import { checkCachedLabels } from '../labels';
+import { searchForRun } from '../search';
 import type { RunEmbeddings } from '../labels';
 import { runWarnings } from '../evaluation/runWarnings';
 import type { TrainSettings } from './settings';
@@ -164,8 +166,15 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     if (!val || val.rows.length === 0) {
       throw new UserFacingError('No validation images: add more images per class so some can be held out.');
     }
+    // The scratch CNN trains whole, with no head on features to search.
+    const { search, settings: used } = await searchForRun({
+      caches, numClasses: dataset.classes.length, settings: { ...settings, searchSettings: settings.searchSettings && entry.kind !== 'scratch' },
+      classWeights: resolveClassWeights(settings.classWeighting, trainCounts(train, dataset.classes.length)),
+      signal: deps.signal, waitWhilePaused: deps.waitWhilePaused, now,
+      onProgress: (done, total) => deps.onEvent({ type: 'progress', stage: 'search', done, total }),
+    });
     const trained = await trainStages({
-      entry, backbone, split, dataset, settings, caches, deps, now, memory, resumeFrom: request.resumeFrom, checkpoints: request.checkpoints ?? false,
+      entry, backbone, split, dataset, settings: used, caches, deps, now, memory, resumeFrom: request.resumeFrom, checkpoints: request.checkpoints ?? false,
     });
     const evaluateStartMs = now();
     const heldOut = evaluateHeldOut(caches, dataset.classes, trained.classifier, settings.unknownRejectRate);
@@ -205,7 +214,8 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       unlabelledImages: dataset.unlabelled?.length ?? 0,
       runWarnings: runWarnings(trained.history, heldOut.evaluations, counts),
       ...(calibration && { calibration: calibration.splits, unknownThreshold: calibration.unknownThreshold }),
-      settings,
+      settings: { ...used, searchSettings: settings.searchSettings },
+      ...(search && { settingsSearch: search }),
       plan: trained.plan,
       history: trained.history,
       stages: trained.stages,
@@ -245,17 +255,6 @@ interface StagesArgs {
   readonly checkpoints: boolean;
 }
 
-/**
- * Checks that `resumeFrom` fits this run: a stage-1 checkpoint of a pretrained backbone, or a stage-2 one of a
- * run that has a stage 2 (the scratch CNN's only stage is stage 2).
- */
-function checkResume(resumeFrom: RunCheckpoint | undefined, scratch: boolean, hasStage2: boolean): RunCheckpoint | undefined {
-  if (!resumeFrom) return undefined;
-  const fits = resumeFrom.format === 'fine-tune-studio/checkpoint@1' && (resumeFrom.stage === 1 ? !scratch : hasStage2);
-  if (!fits) throw new UserFacingError('This checkpoint does not belong to a run with these settings: train again.');
-  return resumeFrom;
-}
-
 /** The trained model as a classifier of cached rows, and how the stages went. */
 interface Trained {
   readonly classifier: CachedClassifier;
@@ -274,6 +273,11 @@ interface Trained {
   dispose(): void;
 }
 
+/** Images per class among the training images (their centre crops). */
+function trainCounts(train: SplitCache, numClasses: number): number[] {
+  return classCounts(Int32Array.from(train.rows.filter((r) => r.view === 0), (r) => r.item.classIndex), numClasses);
+}
+
 /** Stage 1 on the cached features, then stage 2 on the cached activations when there is a split. */
 async function trainStages(args: StagesArgs): Promise<Trained> {
   const { entry, backbone, split, dataset, settings, caches, deps, now, memory } = args;
@@ -282,7 +286,7 @@ async function trainStages(args: StagesArgs): Promise<Trained> {
   const numClasses = dataset.classes.length;
   const yTrain = Int32Array.from(train.rows, (r) => r.item.classIndex);
   const yVal = Int32Array.from(val.rows, (r) => r.item.classIndex);
-  const counts = classCounts(Int32Array.from(train.rows.filter((r) => r.view === 0), (r) => r.item.classIndex), numClasses);
+  const counts = trainCounts(train, numClasses);
   const classWeights = resolveClassWeights(settings.classWeighting, counts);
   const scratch = entry.kind === 'scratch';
   const plan: RunPlan = {

@@ -93,6 +93,16 @@ export interface TrainSettings {
   readonly fineTuneBlocks: number | null;
   readonly fineTuneEpochs: number;
   readonly fineTuneLearningRate: number;
+  /**
+   * Before stage 1, search the head's learning rate, dropout, label smoothing and hidden units by successive
+   * halving on the cached features, judged on validation (never on test); the run then trains with the best.
+   */
+  readonly searchSettings: boolean;
+  /**
+   * Test-time augmentation: held-out images are also embedded flipped and cropped (`TTA_VIEWS`), and the
+   * report gives each split's accuracy with the views' probabilities averaged beside the plain one.
+   */
+  readonly testTimeAugmentation: boolean;
 }
 
 /** The settings of a new project; a saved project's missing settings take these. */
@@ -124,6 +134,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   fineTuneBlocks: null,
   fineTuneEpochs: 5,
   fineTuneLearningRate: 1e-4,
+  searchSettings: false,
+  testTimeAugmentation: false,
 };
 
 /** The enumerated settings and the values each may take, in the order the form lists them. */

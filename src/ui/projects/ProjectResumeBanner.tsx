@@ -7,6 +7,7 @@ import { studioActions, useStudio } from '../shared/useStudio';
 const STAGE_WORDS: Readonly<Record<RunStage, string>> = {
   backbone: 'while the backbone was loading',
   embed: 'during feature extraction',
+  search: 'during the settings search',
   train: 'during training, before its first checkpoint',
   finetune: 'during fine-tuning, before its first checkpoint',
   evaluate: 'during the final evaluation',

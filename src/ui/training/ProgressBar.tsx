@@ -5,6 +5,7 @@ import { useStudio } from '../shared/useStudio';
 const STAGE_LABELS: Record<RunStage, string> = {
   backbone: 'Loading the backbone',
   embed: 'Computing image features',
+  search: 'Searching head settings (trials on validation)',
   train: 'Stage 1: training the head',
   finetune: 'Stage 2: fine-tuning the top blocks with the head',
   evaluate: 'Evaluating',
