@@ -7,6 +7,7 @@ import { CalibrationSummary } from './CalibrationSummary';
 import { EmbeddingMap } from './EmbeddingMap';
 import { LabelIssues } from './LabelIssues';
 import { RunWarnings } from './RunWarnings';
+import { SettingsSearchTable } from './SettingsSearchTable';
 import { SplitResults } from './SplitResults';
 import { useStudio } from '../shared/useStudio';
 
@@ -43,6 +44,7 @@ export function Results() {
       )}
       {report && <RunWarnings warnings={report.runWarnings} />}
       {report && <CalibrationSummary report={report} />}
+      {report && <SettingsSearchTable report={report} />}
       <div className="tabs" role="tablist" aria-label="Held-out split">
         {evaluations.map((e) => (
           <button

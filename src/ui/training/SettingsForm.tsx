@@ -56,6 +56,13 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
         <SelectField label="Class weights" value={s.classWeighting} options={WEIGHTINGS} disabled={disabled} onChange={(classWeighting) => update({ classWeighting })} />
         <CheckboxField label="Early stopping" checked={s.earlyStopping} disabled={disabled} onChange={(earlyStopping) => update({ earlyStopping })} />
         {s.earlyStopping && <NumberField label="Patience (epochs)" value={s.patience} {...settingField('patience')} disabled={disabled} onChange={(patience) => update({ patience })} />}
+        <CheckboxField
+          label="Search head settings first"
+          title="Before training, try 9 combinations of learning rate, dropout, label smoothing and hidden units on the cached features (successive halving, judged on validation, never on test) and train with the best"
+          checked={s.searchSettings && !scratch}
+          disabled={disabled || scratch}
+          onChange={(searchSettings) => update({ searchSettings })}
+        />
         <NumberField label="Seed" value={s.seed} {...settingField('seed')} disabled={disabled} onChange={(seed) => update({ seed })} />
       </FieldGroup>
       <FieldGroup title="Images (every split)">
