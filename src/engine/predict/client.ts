@@ -1,13 +1,13 @@
 /**
- * The page's handle on the prediction worker: load a classifier, then classify files or video frames.
- * One worker per predictor; `dispose` ends it.
+ * The page's handle on the prediction worker: load a classifier, then classify files or video frames, or ask
+ * for the occlusion heatmap of one. One worker per predictor; `dispose` ends it.
  */
 import type { PhotoFit } from '../../data/images';
 import type { ClassifierModel } from '../model/classifierModel';
 import type { ClassScore } from './predict';
-import type { FilePrediction, PredictRequest, PredictResponse } from './protocol';
+import type { FilePrediction, HeatmapAnswer, HeatmapSource, PredictRequest, PredictResponse } from './protocol';
 
-export type { FilePrediction } from './protocol';
+export type { FilePrediction, HeatmapAnswer, HeatmapSource } from './protocol';
 export type { ClassScore } from './predict';
 
 export interface ClassifyFilesOptions {
@@ -27,6 +27,12 @@ export interface Predictor {
   classifyFiles(files: readonly Blob[], options?: ClassifyFilesOptions): Promise<FilePrediction[]>;
   /** Classifies one video frame; the frame is transferred (closed here). `ms` is the worker's time. */
   classifyFrame(frame: ImageBitmap, options?: { readonly topK?: number; readonly fit?: PhotoFit }): Promise<{ top: readonly ClassScore[]; ms: number }>;
+  /**
+   * The occlusion heatmap (`occlusion.ts`: a grey patch of 1/4 of the side at 7x7 positions) of one image
+   * file, or of a video frame (transferred, closed here), for class `label` (default: the class it is
+   * classified as), computed in the worker.
+   */
+  heatmap(source: HeatmapSource, options?: { readonly label?: string | null; readonly fit?: PhotoFit }): Promise<HeatmapAnswer>;
   /** Ends the worker; pending calls reject. */
   dispose(): void;
 }
@@ -103,6 +109,13 @@ export function createPredictor(): Predictor {
       const response = await send({ type: 'frame', id: nextId++, frame, topK: options.topK ?? 3, fit: options.fit ?? 'crop' }, [frame]);
       if (response.type !== 'frame') throw new Error('unexpected answer from the prediction worker');
       return { top: response.top, ms: response.ms };
+    },
+    async heatmap(source, options = {}) {
+      const request: PredictRequest = { type: 'heatmap', id: nextId++, source, fit: options.fit ?? 'crop', label: options.label ?? null };
+      const response = await send(request, 'frame' in source ? [source.frame] : []);
+      if (response.type !== 'heatmap') throw new Error('unexpected answer from the prediction worker');
+      const { type: _type, id: _id, ...answer } = response;
+      return answer;
     },
     dispose() {
       if (disposed) return;

@@ -1,3 +1,4 @@
-/** Front door of engine/predict: classifying images with a trained classifier, and the prediction worker. */
+/** Front door of engine/predict: classifying images with a trained classifier, their occlusion heatmaps, and the prediction worker. */
 export { createPredictor } from './client';
-export type { ClassScore, FilePrediction, Predictor } from './client';
+export type { ClassScore, FilePrediction, HeatmapAnswer, HeatmapSource, Predictor } from './client';
+export { DEFAULT_OCCLUSION_GRID } from './occlusion';

@@ -1,6 +1,6 @@
 /**
  * Prediction worker: holds one loaded classifier and classifies files (decoded in a nested image pool) and
- * video frames, off the page's main thread.
+ * video frames, and computes occlusion heatmaps of either, off the page's main thread.
  */
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
@@ -11,6 +11,7 @@ import { createImagePool, defaultPoolSize } from '../../data/images';
 import type { ImagePool } from '../../data/images';
 import { initBackend, wasmThreadsFor } from '../backend/backend';
 import type { BackendInfo } from '../backend/backend';
+import { occlusionMap } from './occlusion';
 import { loadForPrediction } from './predict';
 import type { LoadedClassifier } from './predict';
 import type { FilePrediction, PredictRequest, PredictResponse } from './protocol';
@@ -59,6 +60,9 @@ async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Pro
     }
     case 'files':
       await classifyFiles(request);
+      return;
+    case 'heatmap':
+      await heatmap(request);
   }
 }
 
@@ -79,6 +83,39 @@ async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Pr
   classifier = loaded;
   const backendText = info.threads > 0 ? `${info.name}; ${info.threads} thread${info.threads === 1 ? '' : 's'}` : info.name;
   post({ type: 'loaded', id: request.id, backend: backendText, labels: loaded.labels });
+}
+
+/** Decodes the file (or renders the frame) as the classifier sees it and answers with its occlusion map. */
+async function heatmap(request: Extract<PredictRequest, { type: 'heatmap' }>): Promise<void> {
+  const started = performance.now();
+  const { source } = request;
+  let rgb: Uint8Array;
+  let model: LoadedClassifier;
+  if ('frame' in source) {
+    try {
+      model = loadedClassifier();
+      rgb = renderRgb(source.frame, model.imageSizePx, undefined, request.fit);
+    } finally {
+      source.frame.close();
+    }
+  } else {
+    model = loadedClassifier();
+    pool ??= createImagePool({ size: defaultPoolSize(CORES) });
+    rgb = await pool.decode(source.file, { sizePx: model.imageSizePx, fit: request.fit });
+  }
+  const classIndex = request.label === null ? null : model.labels.indexOf(request.label);
+  if (classIndex === -1) throw new Error(`the classifier has no class "${request.label ?? ''}"`);
+  const map = await occlusionMap(rgb, model.imageSizePx, (images) => model.probabilities(images), classIndex);
+  const response: PredictResponse = {
+    type: 'heatmap',
+    id: request.id,
+    ...map,
+    label: model.labels[map.classIndex] ?? '',
+    image: rgb,
+    sizePx: model.imageSizePx,
+    ms: performance.now() - started,
+  };
+  postMessage(response, [map.heat.buffer, map.drops.buffer, rgb.buffer]);
 }
 
 function loadedClassifier(): LoadedClassifier {

@@ -1,6 +1,7 @@
 import type { Prediction } from '../../engine/evaluation';
 import { useFileOfPath } from '../shared/previewFile';
-import { Thumbnail } from '../shared/Thumbnail';
+import { ExplainedThumbnail } from './ExplainedThumbnail';
+import { heatmapNote, useHeatmapSession } from './heatmapSession';
 
 interface CellImagesProps {
   readonly trueClass: string;
@@ -10,9 +11,13 @@ interface CellImagesProps {
   readonly onClose: () => void;
 }
 
-/** The images of one confusion-matrix cell, framed green when right and red when wrong. */
+/**
+ * The images of one confusion-matrix cell, framed green when right and red when wrong, each with a Heatmap
+ * toggle for the cell's predicted class.
+ */
 export function CellImages({ trueClass, predictedClass, predictions, onClose }: CellImagesProps) {
   const fileOf = useFileOfPath();
+  const { session } = useHeatmapSession();
   const right = trueClass === predictedClass;
   return (
     <div className="cell-images" data-testid="cell-images">
@@ -22,11 +27,12 @@ export function CellImages({ trueClass, predictedClass, predictions, onClose }: 
           Close
         </button>
       </h3>
+      {session && predictions.length > 0 && <p className="muted heatmap-note">{heatmapNote(session)}</p>}
       <div className="gallery">
         {predictions.map((p) => (
-          <Thumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone={right ? 'right' : 'wrong'}>
+          <ExplainedThumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone={right ? 'right' : 'wrong'} label={p.predictedClass} session={session}>
             <span>{(p.confidence * 100).toFixed(1)}%</span>
-          </Thumbnail>
+          </ExplainedThumbnail>
         ))}
       </div>
     </div>

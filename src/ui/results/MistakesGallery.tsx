@@ -2,12 +2,17 @@ import { useMemo } from 'react';
 import type { Prediction } from '../../engine/evaluation';
 import { listMistakes } from '../../engine/evaluation';
 import { useFileOfPath } from '../shared/previewFile';
-import { Thumbnail } from '../shared/Thumbnail';
+import { ExplainedThumbnail } from './ExplainedThumbnail';
+import { heatmapNote, useHeatmapSession } from './heatmapSession';
 
-/** The misclassified images of one split, confidently wrong first, with true and predicted class. */
+/**
+ * The misclassified images of one split, confidently wrong first, with true and predicted class; each with a
+ * Heatmap toggle (for the predicted class: what the model saw) once the active classifier is loaded.
+ */
 export function MistakesGallery({ predictions, split }: { predictions: readonly Prediction[]; split: string }) {
   const fileOf = useFileOfPath();
   const mistakes = useMemo(() => listMistakes(predictions), [predictions]);
+  const { session } = useHeatmapSession();
   return (
     <div className="mistakes" data-testid={`mistakes-${split}`}>
       <h3>
@@ -16,16 +21,19 @@ export function MistakesGallery({ predictions, split }: { predictions: readonly 
       {mistakes.length === 0 ? (
         <p className="muted">No image of this split was misclassified.</p>
       ) : (
-        <div className="gallery">
-          {mistakes.map((p) => (
-            <Thumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone="wrong">
-              <span>
-                true <strong>{p.trueClass}</strong>, predicted <strong>{p.predictedClass}</strong>
-              </span>
-              <span>{(p.confidence * 100).toFixed(1)}% sure</span>
-            </Thumbnail>
-          ))}
-        </div>
+        <>
+          {session && <p className="muted heatmap-note">{heatmapNote(session)}</p>}
+          <div className="gallery">
+            {mistakes.map((p) => (
+              <ExplainedThumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone="wrong" label={p.predictedClass} session={session}>
+                <span>
+                  true <strong>{p.trueClass}</strong>, predicted <strong>{p.predictedClass}</strong>
+                </span>
+                <span>{(p.confidence * 100).toFixed(1)}% sure</span>
+              </ExplainedThumbnail>
+            ))}
+          </div>
+        </>
       )}
     </div>
   );

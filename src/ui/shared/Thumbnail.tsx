@@ -8,6 +8,8 @@ interface ThumbnailProps {
   readonly path: string;
   /** `right` draws a green frame, `wrong` a red one. */
   readonly tone?: 'right' | 'wrong';
+  /** Drawn over the image, filling its box (a heatmap); the image is wrapped in a `.thumb-picture` only when given. */
+  readonly overlay?: ReactNode;
   readonly children?: ReactNode;
 }
 
@@ -15,7 +17,7 @@ interface ThumbnailProps {
  * One image from the user's files, with its path and a caption. The object URL is created when the image
  * is attached and revoked when it is detached (React 19 ref cleanup), so only images on screen hold one.
  */
-export function Thumbnail({ file, path, tone, children }: ThumbnailProps) {
+export function Thumbnail({ file, path, tone, overlay, children }: ThumbnailProps) {
   const attach = useCallback(
     (img: HTMLImageElement | null) => {
       if (!img || !file) return undefined;
@@ -26,9 +28,17 @@ export function Thumbnail({ file, path, tone, children }: ThumbnailProps) {
     [file],
   );
   const name = path.slice(path.lastIndexOf('/') + 1);
+  const picture = file ? <img ref={attach} alt={name} loading="lazy" width={96} height={96} /> : <div className="missing">no file</div>;
   return (
     <figure className={`thumb${tone ? ` ${tone}` : ''}`} data-testid="thumb" title={path}>
-      {file ? <img ref={attach} alt={name} loading="lazy" width={96} height={96} /> : <div className="missing">no file</div>}
+      {overlay === undefined ? (
+        picture
+      ) : (
+        <div className="thumb-picture">
+          {picture}
+          {overlay}
+        </div>
+      )}
       <figcaption>
         <span className="thumb-file" data-testid="thumb-file">
           {path}

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useState } from 'react';
 import { errorMessage } from '../../core/errors';
 import { CaptureControls } from './CaptureControls';
+import { ExplainFrame } from './ExplainFrame';
 import { usePredictionFit, usePredictor } from '../predict/predictSession';
 import { WebcamBars } from './WebcamBars';
 import { runFrameLoop } from './webcamLoop';
@@ -104,6 +105,7 @@ export function WebcamPanel() {
         {live && answer && <WebcamBars top={answer.top} topK={Math.min(topK, classCount)} framesPerSecond={answer.framesPerSecond} workerMs={answer.workerMs} />}
         {live && classifier && !answer && !problem && <p className="muted">Waiting for the first frame…</p>}
       </div>
+      <ExplainFrame video={getVideo} predictor={predictor} fit={fit} live={live} />
       <CaptureControls video={getVideo} cameraOn={live} />
     </section>
   );
