@@ -32,17 +32,17 @@ export async function trainShort(page: Page, epochs: number): Promise<void> {
 }
 
 /**
- * Chooses `folder` (when given: a new project), then trains `backbone` for `epochs` epochs without augmented
- * views, through the UI; resolves with the run's report.json, parsed. Waits for the previous run's results
+ * Chooses `folder` (when given: a new project), then trains `backbone` for `epochs` epochs with `views`
+ * augmented views (default none), through the UI; resolves with the run's report.json, parsed. Waits for the previous run's results
  * to go before waiting for the new ones.
  */
-export async function trainAndReport<R>(page: Page, options: { backbone: string; epochs: number; folder?: string }): Promise<R> {
+export async function trainAndReport<R>(page: Page, options: { backbone: string; epochs: number; folder?: string; views?: number }): Promise<R> {
   if (options.folder) await page.getByLabel('Choose folder').setInputFiles(options.folder);
   await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 120_000 });
   await page.getByLabel('Backbone').selectOption(options.backbone);
   await page.getByLabel('Epochs', { exact: true }).fill(String(options.epochs));
   await page.getByText('Training options').click();
-  await page.getByLabel('Augmented views per image').fill('0');
+  await page.getByLabel('Augmented views per image').fill(String(options.views ?? 0));
   await page.getByText('Training options').click();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByTestId('results')).toBeHidden();

@@ -18,6 +18,8 @@ export interface HeldOutResults {
   readonly predictions: Prediction[];
   /** The temperature and "unknown" threshold fitted on `val`, measured on every held-out split; null without enough validation images. */
   readonly calibration: CalibrationResult | null;
+  /** Time spent on the test-time views (classifying them and averaging), 0 without them. */
+  readonly ttaMs: number;
 }
 
 /** How to classify cached rows: which store to read and the function from a row batch to probabilities. */
@@ -70,13 +72,17 @@ export function evaluateHeldOut(
   const evaluations: Evaluation[] = [];
   const predictions: Prediction[] = [];
   const scored: SplitProbabilities[] = [];
+  let ttaMs = 0;
   for (const split of HELD_OUT) {
     const cache = caches.get(split);
     const store = classifier.input === 'features' ? cache?.features : cache?.activations;
     if (!cache || !store || store.size === 0) continue;
     const { predicted, confidence, probabilities } = classifyRows(store, classifier);
     const labels = Int32Array.from(cache.rows, (r) => r.item.classIndex);
-    evaluations.push(evaluate(split, classes, labels, predicted));
+    const ttaStartMs = performance.now();
+    const tta = cache.tta && ttaAccuracy(cache, classifier, probabilities, labels, classes.length);
+    if (tta !== undefined) ttaMs += performance.now() - ttaStartMs;
+    evaluations.push({ ...evaluate(split, classes, labels, predicted), ...(tta !== undefined && { ttaAccuracy: tta }) });
     scored.push({ split, probabilities, labels });
     cache.rows.forEach((row, i) => {
       predictions.push({
@@ -88,5 +94,33 @@ export function evaluateHeldOut(
       });
     });
   }
-  return { evaluations, predictions, calibration: calibrate(scored, classes.length, rejectTarget) };
+  return { evaluations, predictions, calibration: calibrate(scored, classes.length, rejectTarget), ttaMs };
+}
+
+/**
+ * Accuracy with test-time augmentation: each image's class probabilities averaged over its plain view
+ * (`plain`, row-major like the split's rows) and its test-time views (`cache.tta`), then the top class.
+ * Undefined when the split has no test-time views for this classifier's input.
+ */
+function ttaAccuracy(cache: SplitCache, classifier: CachedClassifier, plain: Float32Array, labels: Int32Array, classes: number): number | undefined {
+  const tta = cache.tta;
+  const store = classifier.input === 'features' ? tta?.features : tta?.activations;
+  if (!tta || !store || store.size === 0) return undefined;
+  const sums = Float64Array.from(plain);
+  const views = new Float64Array(cache.rows.length).fill(1);
+  const rowOf = new Map(cache.rows.map((r, i) => [r.item.fileIndex, i]));
+  const { probabilities } = classifyRows(store, classifier);
+  tta.rows.forEach((r, j) => {
+    const i = rowOf.get(r.item.fileIndex);
+    if (i === undefined) return;
+    for (let c = 0; c < classes; c++) sums[i * classes + c] = (sums[i * classes + c] ?? 0) + (probabilities[j * classes + c] ?? 0);
+    views[i] = (views[i] ?? 0) + 1;
+  });
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if ((sums[i * classes + c] ?? 0) > (sums[i * classes + best] ?? 0)) best = c;
+    if (best === labels[i]) correct += 1;
+  }
+  return labels.length > 0 ? correct / labels.length : 0;
 }

@@ -7,3 +7,4 @@ export { appendRun, summarizeRun } from './runSummary';
 export { MIN_VALIDATION_PER_CLASS, runWarnings } from './runWarnings';
 export type { RunWarning, RunWarningCode } from './report';
 export type { RunSummary } from './runSummary';
+export type { ReliabilityBin, SplitCalibration } from './calibration';

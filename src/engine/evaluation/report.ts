@@ -10,6 +10,7 @@ import type { TrainSettings } from '../training/settings';
 import type { SplitCalibration } from './calibration';
 import type { LabelIssue, LabelIssuesMethod } from '../labels';
 import type { SettingsSearchResult } from '../search/searchTypes';
+import type { TestTimeAugmentation } from '../features/tta';
 
 /** Precision, recall and F1 of one class. `precision` is null when the class was never predicted. */
 export interface ClassMetrics {
@@ -36,6 +37,11 @@ export interface Evaluation {
   readonly perClass: ClassMetrics[];
   readonly macroAvg: AveragedMetrics;
   readonly weightedAvg: AveragedMetrics;
+  /**
+   * Accuracy with test-time augmentation (the class probabilities averaged over the plain view and the run's
+   * `testTimeAugmentation.views`), when the run asked for it. Added in format version 1 without a bump.
+   */
+  readonly ttaAccuracy?: number;
 }
 
 /** The head's answer for one held-out image. */
@@ -178,6 +184,8 @@ export interface StudioReport {
    * whose values `settings` holds. Added in format version 1 without a bump.
    */
   readonly settingsSearch?: SettingsSearchResult;
+  /** What test-time augmentation did, when `settings.testTimeAugmentation` asked for it. Added in format version 1 without a bump. */
+  readonly testTimeAugmentation?: TestTimeAugmentation;
   /** Stages, epochs, views, fine-tuned blocks and class weights as the run planned them. */
   readonly plan: RunPlan;
   /** Every epoch of both stages in order; `stage` marks which. */

@@ -27,7 +27,15 @@ export interface SplitCache {
   readonly features: RowStore;
   /** One activation row per cached row, when a split backbone was given; else null. */
   readonly activations: RowStore | null;
+  /**
+   * A held-out split's test-time views (`ExtractOptions.ttaViews`), kept apart from `rows` so that everything
+   * else sees one row per held-out image: rows `view` 1.. of each image, in the same image order.
+   */
+  readonly tta?: CachedRows;
 }
+
+/** Rows with their features (and activations): a split's cache without its test-time views. */
+export type CachedRows = Omit<SplitCache, 'tta'>;
 
 /** What `extractAll` needs from its host. */
 export interface ExtractDeps {
@@ -51,6 +59,8 @@ export interface ExtractOptions {
   readonly dataset: Dataset;
   /** Augmented views per training image besides the centre crop (>= 0). */
   readonly views: number;
+  /** Test-time views of each held-out image besides its centre crop (`tta.ts`); none when absent. */
+  readonly ttaViews?: readonly AugmentParams[];
   readonly augment: AugmentSettings;
   readonly seed: number;
   readonly batchSize: number;
@@ -75,6 +85,11 @@ export function viewParams(item: DatasetItem, view: number, augment: AugmentSett
   return view === 0 ? null : sampleAugmentParams(augment, createRng(viewSeed(seed, item.fileIndex, view)));
 }
 
+/** Views of `item` the extraction draws: the centre crop, and the augmented (train) or test-time (held-out) views. */
+function viewCount(item: DatasetItem, options: ExtractOptions): number {
+  return 1 + (item.split === 'train' ? options.views : (options.ttaViews?.length ?? 0));
+}
+
 /**
  * Embeds every row, reading the next batch while the current one runs through the network. An image whose
  * file cannot be decoded is skipped with all its views. Emits `progress` (stage `embed`, rows done of all
@@ -83,7 +98,7 @@ export function viewParams(item: DatasetItem, view: number, augment: AugmentSett
 export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Promise<Map<SplitName, SplitCache>> {
   const { backbone, split, dataset, batchSize } = options;
   const rows: CachedRow[] = dataset.items.flatMap((item) =>
-    Array.from({ length: item.split === 'train' ? options.views + 1 : 1 }, (_, view) => ({ item, view })),
+    Array.from({ length: viewCount(item, options) }, (_, view) => ({ item, view })),
   );
   const batches: CachedRow[][] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
@@ -100,11 +115,13 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
     );
 
   const caches = new Map<SplitName, SplitCache>();
+  const activationLength = split ? split.activationShape.reduce((a: number, b: number) => a * b, 1) : 0;
+  const store = (): CachedRows => ({ rows: [], features: new RowStore(backbone.featureSize), activations: split ? new RowStore(activationLength) : null });
+  const hasTta = (options.ttaViews?.length ?? 0) > 0;
   const cacheOf = (name: SplitName): SplitCache => {
     let cache = caches.get(name);
     if (!cache) {
-      const activationLength = split ? split.activationShape.reduce((a: number, b: number) => a * b, 1) : 0;
-      cache = { rows: [], features: new RowStore(backbone.featureSize), activations: split ? new RowStore(activationLength) : null };
+      cache = { ...store(), ...(name !== 'train' && hasTta && { tta: store() }) };
       caches.set(name, cache);
     }
     return cache;
@@ -141,7 +158,10 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
  * image: the answer waits for the next batch, then is let go); else each row is read alone.
  */
 function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): (row: CachedRow) => Promise<Uint8Array> {
-  const params = (row: CachedRow) => viewParams(row.item, row.view, options.augment, options.seed);
+  const params = (row: CachedRow): AugmentParams | null =>
+    row.item.split !== 'train' && row.view > 0
+      ? (options.ttaViews?.[row.view - 1] ?? null)
+      : viewParams(row.item, row.view, options.augment, options.seed);
   const readViews = deps.readViews?.bind(deps);
   if (!readViews) return (row) => deps.readImage(row.item, sizePx, params(row));
   const open = new Map<number, { views: Promise<Uint8Array[]>; left: number }>();
@@ -149,7 +169,7 @@ function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): 
     const { item } = row;
     let entry = open.get(item.fileIndex);
     if (!entry) {
-      const count = item.split === 'train' ? options.views + 1 : 1;
+      const count = viewCount(item, options);
       const all = Array.from({ length: count }, (_, view) => params({ item, view }));
       entry = { views: readViews(item, sizePx, all), left: count };
       open.set(item.fileIndex, entry);
@@ -214,11 +234,18 @@ function storeBatch(
   const featureSize = backbone.featureSize;
   const bySplit = new Map<SplitName, number[]>();
   ok.forEach((d, i) => bySplit.set(d.row.item.split, [...(bySplit.get(d.row.item.split) ?? []), i]));
-  for (const [name, indices] of bySplit) {
-    const cache = cacheOf(name);
+  const append = (cache: CachedRows, indices: number[]): void => {
+    if (indices.length === 0) return;
     cache.rows.push(...indices.map((i) => (ok[i] as { row: CachedRow }).row));
     cache.features.push(pick(features, indices, featureSize));
     if (activations && cache.activations) cache.activations.push(pick(activations, indices, cache.activations.rowLength));
+  };
+  for (const [name, indices] of bySplit) {
+    const cache = cacheOf(name);
+    // A held-out image's test-time views (view 1..) go to the split's `tta` store.
+    const isTta = (i: number): boolean => name !== 'train' && (ok[i] as { row: CachedRow }).row.view > 0;
+    append(cache, indices.filter((i) => !isTta(i)));
+    if (cache.tta) append(cache.tta, indices.filter(isTta));
   }
 }
 
@@ -234,15 +261,21 @@ function pick(values: Float32Array, indices: number[], rowLength: number): Float
 function dropFailed(caches: Map<SplitName, SplitCache>, failed: Set<number>): Map<SplitName, SplitCache> {
   const result = new Map<SplitName, SplitCache>();
   for (const [name, cache] of caches) {
-    const keep = cache.rows.flatMap((row, i) => (failed.has(row.item.fileIndex) ? [] : [i]));
-    const features = new RowStore(cache.features.rowLength);
-    features.push(cache.features.gather(keep));
-    let activations: RowStore | null = null;
-    if (cache.activations) {
-      activations = new RowStore(cache.activations.rowLength);
-      activations.push(cache.activations.gather(keep));
-    }
-    result.set(name, { rows: keep.map((i) => cache.rows[i] as CachedRow), features, activations });
+    const kept = withoutFailed(cache, failed);
+    result.set(name, cache.tta ? { ...kept, tta: withoutFailed(cache.tta, failed) } : kept);
   }
   return result;
+}
+
+/** A store's rows, features and activations without the images in `failed`. */
+function withoutFailed(cache: CachedRows, failed: Set<number>): CachedRows {
+  const keep = cache.rows.flatMap((row, i) => (failed.has(row.item.fileIndex) ? [] : [i]));
+  const features = new RowStore(cache.features.rowLength);
+  features.push(cache.features.gather(keep));
+  let activations: RowStore | null = null;
+  if (cache.activations) {
+    activations = new RowStore(cache.activations.rowLength);
+    activations.push(cache.activations.gather(keep));
+  }
+  return { rows: keep.map((i) => cache.rows[i] as CachedRow), features, activations };
 }

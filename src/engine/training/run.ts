@@ -24,6 +24,7 @@ import type { RunCheckpoint } from './checkpoint';
 import type { TrainEvent } from './events';
 import type { EpochMetrics, RunPlan } from './metrics';
 import { extractAll } from '../features/extract';
+import { TTA_VIEWS, ttaSummary } from '../features/tta';
 import { resolveFineTuneBlocks } from './finetune';
 import type { ExtractTiming, SplitCache } from '../features/extract';
 import { evaluateHeldOut } from '../evaluation/heldOut';
@@ -148,7 +149,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const skipped: SkippedFile[] = [...dataset.skipped];
     const trainImages = dataset.items.filter((item) => item.split === 'train').length;
     const memory = planMemory({
-      trainImages, heldOutImages: dataset.items.length - trainImages, views: asked.augmentViews,
+      trainImages, heldOutImages: (dataset.items.length - trainImages) * (asked.testTimeAugmentation ? TTA_VIEWS.length + 1 : 1), views: asked.augmentViews,
       featureSize: backbone.featureSize, activationShape: split?.activationShape ?? null, inputSizePx: entry.inputSizePx,
       embedBatchSize: asked.embedBatchSize, weightBytes: tf.memory().numBytes, budgetBytes: deps.memoryBudgetBytes ?? memoryBudgetBytes(),
     });
@@ -157,7 +158,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
     const embedStartMs = now();
     const extract: ExtractTiming = { computeMs: 0, waitMs: 0 };
     const caches = await extractAll(
-      { backbone, split, dataset, views: settings.augmentViews, augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped, timing: extract },
+      { backbone, split, dataset, views: settings.augmentViews, ttaViews: settings.testTimeAugmentation ? TTA_VIEWS : [], augment: settings.augment, seed: settings.seed, batchSize: settings.embedBatchSize, skipped, timing: extract },
       deps,
     );
     const embedMs = now() - embedStartMs;
@@ -195,7 +196,8 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       backboneMs, extract, headMs: trained.trainMs, fineTuneMs: trained.fineTuneMs, checkpointMs: trained.checkpointMs,
       evaluateMs: fuseStartMs - evaluateStartMs, fuseMs: now() - fuseStartMs,
     };
-    const rowsEmbedded = [...caches.values()].reduce((n, c) => n + c.rows.length, 0);
+    const ttaRows = [...caches.values()].reduce((n, c) => n + (c.tta?.rows.length ?? 0), 0);
+    const rowsEmbedded = [...caches.values()].reduce((n, c) => n + c.rows.length, 0) + ttaRows;
     const evaluation = heldOut.evaluations.find((e) => e.split === 'test') ?? heldOut.evaluations[0];
     if (!evaluation) throw new Error('internal: no evaluation');
     const images = [...caches.values()].flatMap((c) => c.rows.filter((r) => r.view === 0).map((r) => r.item));
@@ -216,6 +218,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
       ...(calibration && { calibration: calibration.splits, unknownThreshold: calibration.unknownThreshold }),
       settings: { ...used, searchSettings: settings.searchSettings },
       ...(search && { settingsSearch: search }),
+      ...(settings.testTimeAugmentation && { testTimeAugmentation: ttaSummary(ttaRows, rowsEmbedded, embedMs, heldOut.ttaMs) }),
       plan: trained.plan,
       history: trained.history,
       stages: trained.stages,
@@ -227,7 +230,7 @@ async function runPipeline(request: RunRequest, deps: RunDeps): Promise<RunOutco
         totalMs: request.ingestMs + (now() - startMs),
       },
       embedImagesPerSecond: embedMs > 0 ? (rowsEmbedded * 1000) / embedMs : 0,
-      cacheBytes: [...caches.values()].reduce((n, c) => n + c.features.bytes + (c.activations?.bytes ?? 0), 0),
+      cacheBytes: [...caches.values()].reduce((n, c) => n + [c, c.tta].reduce((m, s) => m + (s?.features.bytes ?? 0) + (s?.activations?.bytes ?? 0), 0), 0),
       createdAt: new Date().toISOString(),
       predictions: heldOut.predictions,
       mistakes: mistakesBySplit(heldOut.evaluations, heldOut.predictions),

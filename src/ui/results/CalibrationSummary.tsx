@@ -1,4 +1,5 @@
 import type { StudioReport } from '../../engine/evaluation';
+import { ReliabilityDiagram } from './ReliabilityDiagram';
 
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -39,6 +40,11 @@ export function CalibrationSummary({ report }: { readonly report: StudioReport }
           ))}
         </tbody>
       </table>
+      <div className="reliability">
+        {splits.map((s) =>
+          s.reliabilityBefore && s.reliabilityAfter ? <ReliabilityDiagram key={s.split} split={s.split} before={s.reliabilityBefore} after={s.reliabilityAfter} /> : null,
+        )}
+      </div>
     </div>
   );
 }

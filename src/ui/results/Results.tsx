@@ -8,6 +8,7 @@ import { EmbeddingMap } from './EmbeddingMap';
 import { LabelIssues } from './LabelIssues';
 import { RunWarnings } from './RunWarnings';
 import { SettingsSearchTable } from './SettingsSearchTable';
+import { TtaSummary } from './TtaSummary';
 import { SplitResults } from './SplitResults';
 import { useStudio } from '../shared/useStudio';
 
@@ -44,6 +45,7 @@ export function Results() {
       )}
       {report && <RunWarnings warnings={report.runWarnings} />}
       {report && <CalibrationSummary report={report} />}
+      {report && <TtaSummary report={report} />}
       {report && <SettingsSearchTable report={report} />}
       <div className="tabs" role="tablist" aria-label="Held-out split">
         {evaluations.map((e) => (

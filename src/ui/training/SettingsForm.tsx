@@ -74,6 +74,13 @@ export function SettingsForm({ disabled }: { readonly disabled: boolean }) {
           disabled={disabled}
           onChange={(photoFit) => update({ photoFit })}
         />
+        <CheckboxField
+          label="Test-time augmentation"
+          title="Also embed each validation and test image mirrored and in three 85% crops (centre, top-left, bottom-right), and report the accuracy with the five views' probabilities averaged beside the plain one (five times the held-out feature work)"
+          checked={s.testTimeAugmentation}
+          disabled={disabled}
+          onChange={(testTimeAugmentation) => update({ testTimeAugmentation })}
+        />
       </FieldGroup>
       <FieldGroup title="Augmentation (training images only)">
         <NumberField label="Augmented views per image" title="Cached once; each epoch reuses them" value={s.augmentViews} {...settingField('augmentViews')} disabled={disabled} onChange={(augmentViews) => update({ augmentViews })} />

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { datasetPath } from './support/paths';
-import { trainAndReport } from './support/predictTrain';
+import { datasetPath } from '../support/paths';
+import { trainAndReport } from '../support/predictTrain';
 
 interface Searched { learningRate: number; dropout: number; labelSmoothing: number; hiddenUnits: number }
 interface SearchReport {

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { SHARED_DIR } from './support/paths';
-import { downloadOf } from './support/projectHelpers';
-import { trainSmallHymenoptera } from './support/predictTrain';
+import { SHARED_DIR } from '../support/paths';
+import { downloadOf } from '../support/projectHelpers';
+import { trainSmallHymenoptera } from '../support/predictTrain';
 
 interface CalibrationJson {
   split: string;

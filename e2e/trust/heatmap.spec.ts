@@ -1,8 +1,8 @@
 import { chromium, expect, test } from '@playwright/test';
 import type { Locator } from '@playwright/test';
-import config from '../playwright.config';
-import { watchLongTasks } from './support/longTasks';
-import { trainSmallHymenoptera } from './support/predictTrain';
+import config from '../../playwright.config';
+import { watchLongTasks } from '../support/longTasks';
+import { trainSmallHymenoptera } from '../support/predictTrain';
 
 /** The backbone trained; `HEATMAP_BACKBONE=mobilenet_v2_1.0_224` measures the default one (slower to train). */
 const BACKBONE = process.env.HEATMAP_BACKBONE ?? 'mobilenet_v1_0.25_224';
