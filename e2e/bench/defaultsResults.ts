@@ -92,3 +92,21 @@ export function defaultsTable(rows: readonly DefaultsRow[]): string {
     body,
   );
 }
+
+/** The `trust` part: per dataset and variant, each held-out split's plain and averaged accuracy, its calibration and the search's pick. */
+export function trustTable(rows: readonly DefaultsRow[]): string {
+  const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+  const body = rows.flatMap(({ dataset, label, run }) =>
+    (['val', 'test'] as const).flatMap((split) =>
+      run.accuracy[split] === undefined
+        ? []
+        : [[
+            dataset, label, split, pct(run.accuracy[split]), pct(run.trust?.ttaAccuracy[split]),
+            `${pct(run.trust?.ece[split]?.before)} -> ${pct(run.trust?.ece[split]?.after)}`,
+            run.trust?.searchBest ? `${JSON.stringify(run.trust.searchBest.settings)} (${pct(run.trust.searchBest.valAccuracy)} val, ${s(run.trust.searchBest.ms)})` : '-',
+            s(run.trainWallMs),
+          ]],
+    ),
+  );
+  return table(['dataset', 'run (defaults +)', 'split', 'accuracy', 'with TTA', 'ECE before -> after', 'search: best (val, time)', 'Train to model'], body);
+}

@@ -133,3 +133,17 @@ export const DEFAULTS = {
     variants: [{ augmentViews: 0 }, { augmentViews: 0, batchSize: 128 }] satisfies Partial<TrainSettings>[],
   },
 } as const;
+
+/**
+ * What issue 22's parts buy (the `trust` part): on each dataset, the defaults with test-time augmentation (one
+ * run gives the plain and the averaged accuracy of the same head), then with the settings search as well, then
+ * with stage 2 fine-tuning as well; each run's calibration error before and after its temperature.
+ */
+export const TRUST = {
+  datasets: [{ name: 'hymenoptera', perFolder: QUICK ? 10 : 0 }, { name: 'rps', perFolder: QUICK ? 10 : 0 }],
+  variants: [
+    { testTimeAugmentation: true },
+    { testTimeAugmentation: true, searchSettings: true },
+    { testTimeAugmentation: true, fineTune: true },
+  ] satisfies Partial<TrainSettings>[],
+} as const;

@@ -71,6 +71,8 @@ export interface BenchResults {
   scale: ScaleRow[];
   /** The defaults part: the studio's defaults before and now, and one setting changed at a time (`DEFAULTS`). */
   defaults?: DefaultsRow[];
+  /** The `trust` part (issue 22): the defaults with test-time augmentation, the search, stage 2. */
+  trust?: DefaultsRow[];
   /** Wall time of each part of the suite, ms. */
   sections: Record<string, number>;
   errors: { readonly section: string; readonly message: string }[];

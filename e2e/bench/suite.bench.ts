@@ -12,8 +12,8 @@ import { test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { BenchApi } from '../../src/bench/benchPage';
 import { datasetPath } from '../support/paths';
-import { BACKBONES, BACKENDS, DATASETS, DECODE, DEFAULTS, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TWO_STAGE, runsPart, threadsPlan, throughputBackbones, throughputPlan } from './plan';
-import { beforeNowTable, defaultsTable, profileTable, variantLabel } from './defaultsResults';
+import { BACKBONES, BACKENDS, DATASETS, DECODE, DEFAULTS, EPOCHS, PEER_BACKBONE, QUICK, RECIPE, SCALE, SIZES, TRUST, TWO_STAGE, runsPart, threadsPlan, throughputBackbones, throughputPlan } from './plan';
+import { beforeNowTable, defaultsTable, profileTable, trustTable, variantLabel } from './defaultsResults';
 import * as md from './results';
 import type { BenchResults, LabelledRun } from './results';
 import { TabMemory } from './tabMemory';
@@ -204,6 +204,21 @@ test('benchmark suite', async ({ page, browser }) => {
     await call(page, 'ingest', generated);
     for (const changed of variants) await train(generated, variantLabel(changed), changed);
   }, () => [profileTable(results.defaults ?? []), beforeNowTable(results.defaults ?? []), defaultsTable(results.defaults ?? [])].join('\n\n'));
+
+  await part('trust', async () => {
+    results.trust = [];
+    const rows = results.trust;
+    for (const { name, perFolder } of TRUST.datasets) {
+      await loadFolder(page, datasetPath(name), `${name}-trust`, perFolder);
+      await call(page, 'ingest', `${name}-trust`);
+      for (const changed of TRUST.variants) {
+        const { value: run, memory: peak } = await memory.during(() => call(page, 'train', changed, 'auto', {}));
+        rows.push({ dataset: name, label: variantLabel(changed), run, memory: peak });
+        save();
+        console.log(`${name}, ${variantLabel(changed)}: ${(run.trainWallMs / 1000).toFixed(1)} s, ${JSON.stringify(run.accuracy)}, TTA ${JSON.stringify(run.trust?.ttaAccuracy)}`);
+      }
+    }
+  }, () => trustTable(results.trust ?? []));
 
   await memory.dispose();
   save();

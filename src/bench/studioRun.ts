@@ -55,6 +55,15 @@ export interface StudioRunResult {
   readonly profile: RunProfile | null;
   /** The configuration the run computed with, when not the studio's own (`TrainOptions.tuning`). */
   readonly tuning: RunTuning | null;
+  /**
+   * What issue 22's parts gave (absent in results written before them): accuracy with test-time augmentation
+   * per held-out split, the calibration error before and after per split, and the settings search's best.
+   */
+  readonly trust?: {
+    readonly ttaAccuracy: Partial<Record<SplitName, number>>;
+    readonly ece: Partial<Record<SplitName, { readonly before: number; readonly after: number }>>;
+    readonly searchBest: { readonly settings: object; readonly valAccuracy: number; readonly ms: number } | null;
+  };
 }
 
 /**
@@ -152,6 +161,13 @@ async function trainOnce(store: Store, name: string, settings: TrainSettings, ba
     accuracy: Object.fromEntries(report.evaluations.map((e) => [e.split, e.accuracy])),
     heldOutSplit: report.evaluation.split, cacheBytes: report.cacheBytes, longTasks: tasks, stage1Evaluation: stage1,
     profile: report.profile ?? null, tuning: options.tuning ?? null,
+    trust: {
+      ttaAccuracy: Object.fromEntries(report.evaluations.flatMap((e) => (e.ttaAccuracy === undefined ? [] : [[e.split, e.ttaAccuracy]]))),
+      ece: Object.fromEntries((report.calibration ?? []).map((c) => [c.split, { before: c.eceBefore, after: c.eceAfter }])),
+      searchBest: report.settingsSearch
+        ? { settings: report.settingsSearch.best.settings, valAccuracy: report.settingsSearch.best.valAccuracy, ms: report.settingsSearch.ms }
+        : null,
+    },
   };
 }
 
