@@ -1,5 +1,8 @@
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parseCsv } from '../../src/engine/testing/parseCsv';
 import { datasetPath } from '../support/paths';
+import { downloadOf } from '../support/projectHelpers';
 import { trainAndReport } from '../support/predictTrain';
 
 interface TtaReport {
@@ -18,7 +21,7 @@ const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
  * accuracy with the views averaged beside the plain one, the results show both and the cost, and a
  * reliability diagram per held-out split.
  */
-test('test-time augmentation on rps: accuracy with and without on every held-out split, and its cost', async ({ page }) => {
+test('test-time augmentation on rps: accuracy with and without on every held-out split, its cost, and Predict with it', async ({ page }) => {
   test.setTimeout(480_000);
   await page.goto('/');
   await page.getByLabel('Choose folder').setInputFiles(datasetPath('rps'));
@@ -48,8 +51,21 @@ test('test-time augmentation on rps: accuracy with and without on every held-out
     await expect(figure.locator('rect.reliability-after')).toHaveCount(bins);
   }
   expect(report.calibration?.map((c) => c.split)).toEqual(['val', 'test']);
+
+  // Predict with test-time augmentation (on, as the training options asked) on the testing folder: the
+  // accuracy of its answers is the report's test accuracy with TTA (the same views, averaged the same way).
+  const panel = page.getByTestId('predict-panel');
+  await expect(panel.getByTestId('predict-backend')).toContainText('Model loaded', { timeout: 60_000 });
+  await expect(panel.getByLabel('Test-time augmentation')).toBeChecked();
+  await panel.getByTestId('predict-folder-input').setInputFiles(path.join(datasetPath('rps'), 'testing'));
+  await expect(panel.getByTestId('predict-progress-detail')).toContainText('Done: 470 / 470', { timeout: 180_000 });
+  const [, ...rows] = parseCsv((await downloadOf(page, 'Download these predictions as predictions.csv')).text).filter((r) => r.length > 1);
+  expect(rows).toHaveLength(470);
+  const right = rows.filter(([file, label]) => file?.split('/').at(-2) === label).length;
+  const testSplit = report.evaluations.find((e) => e.split === 'test');
+  expect(Math.abs(right / 470 - (testSplit?.ttaAccuracy ?? -1))).toBeLessThanOrEqual(1 / 470);
   console.log(
     `TTA (rps, v1 0.25, 6 epochs, 1 augmented view): ${report.evaluations.map((e) => `${e.split} ${e.accuracy.toFixed(4)} -> ${e.ttaAccuracy?.toFixed(4)}`).join(', ')}; ` +
-      `${tta?.extraRows} extra views, about ${((tta?.embedMs ?? 0) / 1000).toFixed(1)} s of the ${(report.timings.embedMs / 1000).toFixed(1)} s of features, ${tta?.evaluateMs.toFixed(0)} ms to evaluate`,
+      `Predict with TTA on testing/: ${(right / 470).toFixed(4)}; ${tta?.extraRows} extra views, about ${((tta?.embedMs ?? 0) / 1000).toFixed(1)} s of the ${(report.timings.embedMs / 1000).toFixed(1)} s of features, ${tta?.evaluateMs.toFixed(0)} ms to evaluate`,
   );
 });

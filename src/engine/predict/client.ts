@@ -15,6 +15,8 @@ export interface ClassifyFilesOptions {
   readonly topK?: number;
   /** How non-square photos are made square (default `crop`, as training's default). */
   readonly fit?: PhotoFit;
+  /** Test-time augmentation: the views' probabilities averaged (five times the work). */
+  readonly tta?: boolean;
   readonly signal?: AbortSignal;
   /** After each chunk: the files answered so far, and the results of that chunk. */
   onProgress?(done: number, total: number, results: readonly FilePrediction[]): void;
@@ -26,7 +28,7 @@ export interface Predictor {
   /** Classifies `files` in order (the result of file i has `index` i); unreadable files get an `error`. */
   classifyFiles(files: readonly Blob[], options?: ClassifyFilesOptions): Promise<FilePrediction[]>;
   /** Classifies one video frame; the frame is transferred (closed here). `ms` is the worker's time. */
-  classifyFrame(frame: ImageBitmap, options?: { readonly topK?: number; readonly fit?: PhotoFit }): Promise<{ top: readonly ClassScore[]; ms: number }>;
+  classifyFrame(frame: ImageBitmap, options?: { readonly topK?: number; readonly fit?: PhotoFit; readonly tta?: boolean }): Promise<{ top: readonly ClassScore[]; ms: number }>;
   /**
    * The occlusion heatmap (`occlusion.ts`: a grey patch of 1/4 of the side at 7x7 positions) of one image
    * file, or of a video frame (transferred, closed here), for class `label` (default: the class it is
@@ -99,14 +101,14 @@ export function createPredictor(): Predictor {
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        await send({ type: 'files', id, files, topK: options.topK ?? 3, fit: options.fit ?? 'crop' });
+        await send({ type: 'files', id, files, topK: options.topK ?? 3, fit: options.fit ?? 'crop', tta: options.tta ?? false });
         return results.sort((a, b) => a.index - b.index);
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
       }
     },
     async classifyFrame(frame, options = {}) {
-      const response = await send({ type: 'frame', id: nextId++, frame, topK: options.topK ?? 3, fit: options.fit ?? 'crop' }, [frame]);
+      const response = await send({ type: 'frame', id: nextId++, frame, topK: options.topK ?? 3, fit: options.fit ?? 'crop', tta: options.tta ?? false }, [frame]);
       if (response.type !== 'frame') throw new Error('unexpected answer from the prediction worker');
       return { top: response.top, ms: response.ms };
     },

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SCRATCH_BACKBONE } from '../backbones/catalog';
 import { classifyPixels, loadClassifier, saveClassifier } from '../model/classifierModel';
 import { createHead } from '../training/head';
-import { loadForPrediction, rankClasses } from './predict';
+import { loadForPrediction, meanRow, rankClasses } from './predict';
 import { createScratchBackbone } from '../backbones/scratchCnn';
 
 beforeAll(async () => {
@@ -49,5 +49,33 @@ describe('loadForPrediction', () => {
       expect((top[0] as { probability: number }).probability).toBeGreaterThanOrEqual((top[1] as { probability: number }).probability);
     });
     expect(() => classifier.classify([new Uint8Array(5)])).toThrow();
+  });
+});
+
+describe('test-time augmentation in prediction', () => {
+  it('ranks the mean of exactly the views given for each image', async () => {
+    const backbone = createScratchBackbone(SCRATCH_BACKBONE, 5);
+    const head = createHead({ featureSize: backbone.featureSize, numClasses: 3, hiddenUnits: 0, dropout: 0, batchNorm: false, seed: 2 });
+    const model = await saveClassifier(backbone, head, ['cat', 'dog', 'fox']);
+    head.dispose();
+    backbone.dispose();
+    const size = model.imageSizePx;
+    const image = (seed: number) => Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * (13 + seed * 7)) % 256);
+    const classifier = await loadForPrediction(model);
+    try {
+      const views = [[image(0), image(1), image(2)], [image(3)]];
+      const [first, second] = classifier.classifyViews(views);
+      // No temperature here: the mean of the views' probabilities.
+      const expected = meanRow(classifier.probabilities(views[0] as Uint8Array[]), 3);
+      expect(first?.map((c) => c.label)).toEqual(rankClasses(['cat', 'dog', 'fox'], expected, 3).map((c) => c.label));
+      first?.forEach((c) => expect(c.probability).toBeCloseTo(expected[['cat', 'dog', 'fox'].indexOf(c.label)] ?? -1, 6));
+      // One view: the plain answer.
+      expect(second).toEqual(classifier.classify([image(3)])[0]);
+      const mean = meanRow([[0.2, 0.8], [0.6, 0.4]], 2);
+      expect(mean[0]).toBeCloseTo(0.4, 12);
+      expect(mean[1]).toBeCloseTo(0.6, 12);
+    } finally {
+      classifier.dispose();
+    }
   });
 });

@@ -25,6 +25,11 @@ export interface LoadedClassifier {
   classify(images: readonly Uint8Array[], topK?: number): ClassScore[][];
   /** The same images' probabilities of every class, in label order (calibrated as in `classify`). Leaves no tensors behind. */
   probabilities(images: readonly Uint8Array[]): number[][];
+  /**
+   * Test-time augmentation: each entry holds the views of one image (as `classify` takes images); its answer
+   * ranks the mean of the views' probabilities (the model's own, then calibrated). Leaves no tensors behind.
+   */
+  classifyViews(views: readonly (readonly Uint8Array[])[], topK?: number): ClassScore[][];
   dispose(): void;
 }
 
@@ -33,7 +38,8 @@ export async function loadForPrediction(model: ClassifierModel): Promise<LoadedC
   const layers = await loadClassifier(model);
   const size = model.imageSizePx;
   const labels = [...model.labels];
-  const probabilities = (images: readonly Uint8Array[]): number[][] => {
+  /** The model's own probabilities, before the temperature. */
+  const raw = (images: readonly Uint8Array[]): number[][] => {
     if (images.length === 0) return [];
     const pixelsPerImage = size * size * 3;
     const batch = new Uint8Array(images.length * pixelsPerImage);
@@ -45,13 +51,21 @@ export async function loadForPrediction(model: ClassifierModel): Promise<LoadedC
       const pixels = tf.tensor4d(batch, [images.length, size, size, 3], 'int32');
       return classifyPixels(layers, pixels).arraySync();
     });
-    return scores.map((row) => calibratedRow(row, model.calibration).probabilities);
+    return scores;
   };
+  const calibrated = (row: readonly number[]): number[] => calibratedRow(row, model.calibration).probabilities;
+  const probabilities = (images: readonly Uint8Array[]): number[][] => raw(images).map(calibrated);
   return {
     labels,
     imageSizePx: size,
     classify: (images, topK = labels.length) => probabilities(images).map((row) => rankClasses(labels, row, topK)),
     probabilities,
+    // The views' own probabilities are averaged, then calibrated: the class is the report's `ttaAccuracy`'s.
+    classifyViews: (views, topK = labels.length) => {
+      const rows = raw(views.flat());
+      let next = 0;
+      return views.map((image) => rankClasses(labels, calibrated(meanRow(rows.slice(next, (next += image.length)), labels.length)), topK));
+    },
     dispose: () => layers.dispose(),
   };
 }
@@ -62,4 +76,11 @@ export function rankClasses(labels: readonly string[], probabilities: readonly n
     .map((label, i) => ({ label, probability: probabilities[i] ?? 0 }))
     .sort((a, b) => b.probability - a.probability)
     .slice(0, Math.max(1, topK));
+}
+
+/** The mean of probability rows (all of `classes` values); zeros for none. */
+export function meanRow(rows: readonly (readonly number[])[], classes: number): number[] {
+  const mean = new Array<number>(classes).fill(0);
+  for (const row of rows) for (let c = 0; c < classes; c++) mean[c] = (mean[c] ?? 0) + (row[c] ?? 0) / rows.length;
+  return mean;
 }

@@ -10,6 +10,7 @@ import { renderRgb } from '../../data/images';
 import { createImagePool, defaultPoolSize } from '../../data/images';
 import type { ImagePool } from '../../data/images';
 import { initBackend, wasmThreadsFor } from '../backend/backend';
+import { TTA_VIEWS } from '../features/tta';
 import type { BackendInfo } from '../backend/backend';
 import { occlusionMap } from './occlusion';
 import { loadForPrediction } from './predict';
@@ -50,8 +51,8 @@ async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Pro
       const started = performance.now();
       try {
         const model = loadedClassifier();
-        const rgb = renderRgb(request.frame, model.imageSizePx, undefined, request.fit);
-        const [top = []] = model.classify([rgb], request.topK);
+        const views = [undefined, ...(request.tta ? TTA_VIEWS : [])].map((params) => renderRgb(request.frame, model.imageSizePx, params, request.fit));
+        const [top = []] = model.classifyViews([views], request.topK);
         post({ type: 'frame', id: request.id, top, ms: performance.now() - started });
       } finally {
         request.frame.close();
@@ -135,15 +136,15 @@ async function classifyFiles(request: Extract<PredictRequest, { type: 'files' }>
       const chunk = request.files.slice(start, start + CHUNK);
       const decoded = await Promise.all(
         chunk.map((file) =>
-          images.decode(file, { sizePx: model.imageSizePx, fit: request.fit }, controller.signal).then(
-            (rgb) => ({ rgb }),
+          images.decodeViews(file, { sizePx: model.imageSizePx, fit: request.fit, views: request.tta ? [undefined, ...TTA_VIEWS] : [undefined] }, controller.signal).then(
+            (views) => ({ views }),
             (error: unknown) => ({ error: errorMessage(error) }),
           ),
         ),
       );
       if (controller.signal.aborted) return;
-      const readable = decoded.flatMap((d, i) => ('rgb' in d ? [{ index: start + i, rgb: d.rgb }] : []));
-      const scores = model.classify(readable.map((r) => r.rgb), request.topK);
+      const readable = decoded.flatMap((d, i) => ('views' in d ? [{ index: start + i, views: d.views }] : []));
+      const scores = model.classifyViews(readable.map((r) => r.views), request.topK);
       const results: FilePrediction[] = decoded.map((d, i) =>
         'error' in d ? { index: start + i, error: d.error } : { index: start + i, top: scores[readable.findIndex((r) => r.index === start + i)] ?? [] },
       );

@@ -7,10 +7,13 @@ import type { ClassScore } from './predict';
 export type PredictRequest =
   /** Loads (or replaces) the classifier; answered by `loaded`. */
   | { readonly type: 'load'; readonly id: number; readonly model: ClassifierModel }
-  /** Classifies image files (decoded in the worker's image pool); answered by `files` chunks, the last with `finished`. */
-  | { readonly type: 'files'; readonly id: number; readonly files: readonly Blob[]; readonly topK: number; readonly fit: PhotoFit }
+  /**
+   * Classifies image files (decoded in the worker's image pool); answered by `files` chunks, the last with
+   * `finished`. With `tta`, each file is also drawn in the test-time views (`TTA_VIEWS`) and the views' probabilities averaged (here and in `frame`).
+   */
+  | { readonly type: 'files'; readonly id: number; readonly files: readonly Blob[]; readonly topK: number; readonly fit: PhotoFit; readonly tta?: boolean }
   /** Classifies one video frame (transferred); answered by `frame`. */
-  | { readonly type: 'frame'; readonly id: number; readonly frame: ImageBitmap; readonly topK: number; readonly fit: PhotoFit }
+  | { readonly type: 'frame'; readonly id: number; readonly frame: ImageBitmap; readonly topK: number; readonly fit: PhotoFit; readonly tta?: boolean }
   /**
    * The occlusion heatmap of one image file (decoded in the pool) or video frame (transferred, closed there)
    * for class `label` (null: the class it is classified as); answered by `heatmap`.

@@ -23,7 +23,10 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
   const labels = classifier.model.labels;
   const { predictor, backend, error: loadError } = usePredictor(classifier.model);
   const fit = usePredictionFit(classifier);
-  const { job, start, cancel } = usePredictJob(predictor, fit, labels.length);
+  // Test-time augmentation as the training options ask for it, changeable here.
+  const ttaSetting = useStudio((s) => s.settings.testTimeAugmentation);
+  const [tta, setTta] = useState(ttaSetting);
+  const { job, start, cancel } = usePredictJob(predictor, fit, labels.length, tta);
   const [topK, setTopK] = useState(Math.min(3, labels.length));
   const [mapping, setMapping] = useState<ReadonlyMap<string, string>>(new Map());
   const [dragging, setDragging] = useState(false);
@@ -117,6 +120,9 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
             value={topK}
             onChange={(e) => setTopK(Math.max(1, Math.min(labels.length, Math.round(Number(e.target.value)) || 1)))}
           />
+        </label>
+        <label className="inline-field" title="Also classify each image mirrored and in three 85% crops, and average the five answers (five times the work)">
+          <input type="checkbox" checked={tta} onChange={(e) => setTta(e.target.checked)} /> Test-time augmentation
         </label>
         <span className="muted" data-testid="predict-backend">
           {predictor ? `Model loaded (${backend ?? '?'}).` : loadError ? '' : 'Loading the model…'}

@@ -19,10 +19,10 @@ export interface PredictJob {
 
 /**
  * Runs predictions on the files given, one job at a time (a new one cancels the one running), every class
- * ranked so the panel can show any top-k without asking again. `cancel` stops the running job and keeps
+ * ranked so the panel can show any top-k without asking again; `tta` averages the test-time views. `cancel` stops the running job and keeps
  * what it answered. Unmounting cancels.
  */
-export function usePredictJob(predictor: Predictor | null, fit: PhotoFit, classCount: number) {
+export function usePredictJob(predictor: Predictor | null, fit: PhotoFit, classCount: number, tta = false) {
   const [job, setJob] = useState<PredictJob | null>(null);
   const controller = useRef<AbortController | null>(null);
 
@@ -42,6 +42,7 @@ export function usePredictJob(predictor: Predictor | null, fit: PhotoFit, classC
         .classifyFiles(inputs.map((i) => i.file), {
           topK: classCount,
           fit,
+          tta,
           signal: mine.signal,
           onProgress: (done, _total, results) => {
             received.push(...results);
@@ -56,7 +57,7 @@ export function usePredictJob(predictor: Predictor | null, fit: PhotoFit, classC
           },
         );
     },
-    [predictor, fit, classCount],
+    [predictor, fit, classCount, tta],
   );
 
   const cancel = useCallback(() => controller.current?.abort(), []);
