@@ -3,6 +3,7 @@ import type { DatasetItem } from '../../core/types';
 import { previewFile } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
+import { Gallery } from '../shared/Gallery';
 
 /** Images shown per class. */
 const PER_CLASS = 4;
@@ -34,11 +35,11 @@ export function ClassSamples() {
           return (
             <div key={classIndex} className="class-row" data-testid={`class-samples-${classIndex}`}>
               <h4>{name}</h4>
-              <div className="gallery">
+              <Gallery label={`Images of ${name}`}>
                 {items.map((item) => (
                   <Thumbnail key={item.path} file={previewFile(scan, files, item.fileIndex)} path={item.path} />
                 ))}
-              </div>
+              </Gallery>
             </div>
           );
         })}

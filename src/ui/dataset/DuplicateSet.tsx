@@ -1,4 +1,5 @@
 import { Thumbnail } from '../shared/Thumbnail';
+import { Gallery } from '../shared/Gallery';
 
 /** One image of a duplicate group or pair: its file (preview), path, class and split. */
 export interface DuplicateMember {
@@ -20,7 +21,7 @@ export function DuplicateSet({ members, caption, testId }: DuplicateSetProps) {
   return (
     <div className="duplicate-set" data-testid={testId}>
       {caption && <p className="muted">{caption}</p>}
-      <div className="gallery">
+      <Gallery label={caption ?? 'Copies'}>
         {members.map((m) => (
           <Thumbnail key={m.path} file={m.file} path={m.path}>
             <strong className="label" data-testid="duplicate-class">
@@ -29,7 +30,7 @@ export function DuplicateSet({ members, caption, testId }: DuplicateSetProps) {
             <span className="muted">({m.split})</span>
           </Thumbnail>
         ))}
-      </div>
+      </Gallery>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { sampleItems } from '../../data/inspect';
 import { previewFile } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
+import { Gallery } from '../shared/Gallery';
 
 const SAMPLE_SIZE = 12;
 
@@ -16,13 +17,13 @@ export function SampleBatch() {
   return (
     <div className="sample" data-testid="sample-batch">
       <h3>A sample of the training images</h3>
-      <div className="gallery">
+      <Gallery label="A sample of the training images">
         {sample.map((item) => (
           <Thumbnail key={item.path} file={previewFile(scan, files, item.fileIndex)} path={item.path}>
             <strong className="label">{dataset.classes[item.classIndex]}</strong>
           </Thumbnail>
         ))}
-      </div>
+      </Gallery>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
 import type { PredictRow } from './predictFiles';
 import { formatPercent } from './predictFiles';
+import { Gallery } from '../shared/Gallery';
 
 /** Images offered to label first. */
 export const LABEL_FIRST_COUNT = 20;
@@ -53,7 +54,7 @@ export function LabelFirst({ rows, labels }: { rows: readonly PredictRow[]; labe
         The {picked.length} images the model is least sure of (smallest gap between its two likeliest classes): labelled, they teach it
         the most. Choose a class for the ones you know and add them to the training images; the next run uses them.
       </p>
-      <div className="gallery">
+      <Gallery label="Images to label first">
         {picked.map((row) => {
           const [best, second] = row.top;
           return (
@@ -87,7 +88,7 @@ export function LabelFirst({ rows, labels }: { rows: readonly PredictRow[]; labe
             </Thumbnail>
           );
         })}
-      </div>
+      </Gallery>
       <div className="actions">
         <button type="button" disabled={training || status.kind === 'adding' || chosen.length === 0} onClick={() => void add()}>
           Add {chosen.length} labelled {chosen.length === 1 ? 'image' : 'images'} to the training images

@@ -2,6 +2,7 @@ import type { PredictRow } from './predictFiles';
 import { formatPercent } from './predictFiles';
 import { Thumbnail } from '../shared/Thumbnail';
 import { UNKNOWN_LABEL, isUnknown, useUnknownThreshold } from './unknown';
+import { Gallery } from '../shared/Gallery';
 
 /** Images shown in the grid and rows in the table; the CSV always has every image. */
 export const MAX_SHOWN = 500;
@@ -28,7 +29,7 @@ export function PredictResults({ rows, topK }: PredictResultsProps) {
           The first {shown.length} of {read.length} images are shown; the CSV has them all.
         </p>
       )}
-      <div className="gallery predict-grid" data-testid="predict-grid">
+      <Gallery label="Classified images" className="predict-grid" testId="predict-grid">
         {shown.map((row) => (
           <Thumbnail key={row.name} file={row.file} path={row.name}>
             {isUnknown(row.top, threshold) && (
@@ -43,7 +44,7 @@ export function PredictResults({ rows, topK }: PredictResultsProps) {
             ))}
           </Thumbnail>
         ))}
-      </div>
+      </Gallery>
       <table className="predict-table" data-testid="predict-table">
         <thead>
           <tr>

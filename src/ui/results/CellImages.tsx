@@ -2,6 +2,7 @@ import type { Prediction } from '../../engine/evaluation';
 import { useFileOfPath } from '../shared/previewFile';
 import { ExplainedThumbnail } from './ExplainedThumbnail';
 import { heatmapNote, useHeatmapSession } from './heatmapSession';
+import { Gallery } from '../shared/Gallery';
 
 interface CellImagesProps {
   readonly trueClass: string;
@@ -28,13 +29,13 @@ export function CellImages({ trueClass, predictedClass, predictions, onClose }: 
         </button>
       </h3>
       {session && predictions.length > 0 && <p className="muted heatmap-note">{heatmapNote(session)}</p>}
-      <div className="gallery">
+      <Gallery label="Images of this cell">
         {predictions.map((p) => (
           <ExplainedThumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone={right ? 'right' : 'wrong'} label={p.predictedClass} session={session}>
             <span>{(p.confidence * 100).toFixed(1)}%</span>
           </ExplainedThumbnail>
         ))}
-      </div>
+      </Gallery>
     </div>
   );
 }

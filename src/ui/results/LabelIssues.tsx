@@ -5,6 +5,7 @@ import { isActive } from '../../state';
 import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
+import { Gallery } from '../shared/Gallery';
 
 /** Suspects shown at first; "Show more" adds as many again. */
 const PAGE = 24;
@@ -67,7 +68,7 @@ export function LabelIssues({ report }: { report: StudioReport }) {
           <p className="muted">
             Look at each image: relabel it, leave it out of training, or keep its label. {pending.length} not decided yet.
           </p>
-          <div className="gallery" data-testid="label-issues-list">
+          <Gallery label="Labels to check" testId="label-issues-list">
             {visible.map((issue) => {
               const choice = choiceOf(issue);
               return (
@@ -101,7 +102,7 @@ export function LabelIssues({ report }: { report: StudioReport }) {
                 </Thumbnail>
               );
             })}
-          </div>
+          </Gallery>
           {shown < issues.length && (
             <button type="button" onClick={() => setShown(shown + PAGE)}>
               Show {Math.min(PAGE, issues.length - shown)} more of {issues.length - shown}

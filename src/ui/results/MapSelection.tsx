@@ -4,6 +4,7 @@ import type { SplitName } from '../../core/types';
 import { useFileOfPath } from '../shared/previewFile';
 import { Thumbnail } from '../shared/Thumbnail';
 import { useStudio } from '../shared/useStudio';
+import { Gallery } from '../shared/Gallery';
 
 /** Thumbnails shown of a selection. */
 const SHOWN = 12;
@@ -76,7 +77,7 @@ export function MapSelection({ files, disabled, onClear }: { files: readonly str
           Clear selection
         </button>
       </div>
-      <div className="gallery">
+      <Gallery label="Picked images">
         {files.slice(0, SHOWN).map((file) => {
           const item = itemsByPath.get(file);
           return (
@@ -85,7 +86,7 @@ export function MapSelection({ files, disabled, onClear }: { files: readonly str
             </Thumbnail>
           );
         })}
-      </div>
+      </Gallery>
       {files.length > SHOWN && <p className="muted">and {files.length - SHOWN} more</p>}
     </div>
   );

@@ -4,6 +4,7 @@ import { listMistakes } from '../../engine/evaluation';
 import { useFileOfPath } from '../shared/previewFile';
 import { ExplainedThumbnail } from './ExplainedThumbnail';
 import { heatmapNote, useHeatmapSession } from './heatmapSession';
+import { Gallery } from '../shared/Gallery';
 
 /**
  * The misclassified images of one split, confidently wrong first, with true and predicted class; each with a
@@ -23,7 +24,7 @@ export function MistakesGallery({ predictions, split }: { predictions: readonly 
       ) : (
         <>
           {session && <p className="muted heatmap-note">{heatmapNote(session)}</p>}
-          <div className="gallery">
+          <Gallery label="Mistakes">
             {mistakes.map((p) => (
               <ExplainedThumbnail key={p.file} file={fileOf(p.file)} path={p.file} tone="wrong" label={p.predictedClass} session={session}>
                 <span>
@@ -32,7 +33,7 @@ export function MistakesGallery({ predictions, split }: { predictions: readonly 
                 <span>{(p.confidence * 100).toFixed(1)}% sure</span>
               </ExplainedThumbnail>
             ))}
-          </div>
+          </Gallery>
         </>
       )}
     </div>

@@ -5,6 +5,7 @@ import type { AugmentParams } from '../../data/images';
 import type { PhotoFit } from '../../data/images';
 import { sampleItems } from '../../data/inspect';
 import { studioActions, useStudio } from '../shared/useStudio';
+import { Gallery } from '../shared/Gallery';
 
 const IMAGES = 3;
 const SIZE_PX = 112;
@@ -77,12 +78,12 @@ export function AugmentPreview() {
         What training sees: each photo {FIT_NAMES[fit]}, then {Math.min(views, 4)} augmented view(s) per image
       </h3>
       {rows.map(({ item, params }) => (
-        <div className="gallery" key={item.path}>
+        <Gallery key={item.path} label={`Views of ${item.path}`}>
           <ViewCanvas fileIndex={item.fileIndex} params={null} fit={fit} label={`${item.path} (${FIT_NAMES[fit]})`} />
           {params.map((p, v) => (
             <ViewCanvas key={v} fileIndex={item.fileIndex} params={p} fit={fit} label={`view ${v + 1}`} />
           ))}
-        </div>
+        </Gallery>
       ))}
     </div>
   );
