@@ -65,6 +65,13 @@ test('axe: no WCAG 2.1 A/AA violation on any step of a run', async () => {
   await page.getByRole('button', { name: /^Draw the map of/ }).click();
   await expect(page.getByRole('button', { name: 'Download embedding-map.csv' })).toBeVisible({ timeout: 120_000 });
   found.push(...(await audit(page, 'a heatmap, the embedding map')));
+  // The dark theme (the system's colour scheme) keeps every contrast; reduced motion drops transitions.
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  // Polled: the reduced-motion rule still gives the change a transition (of 0.01 ms), so it lands a frame later.
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(17, 24, 39)');
+  expect(await page.evaluate(() => getComputedStyle(document.querySelector('button') as Element).transitionDuration)).toBe('1e-05s');
+  found.push(...(await audit(page, 'results in the dark theme')));
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
 
   const panel = page.getByTestId('predict-panel');
   await expect(panel.getByTestId('predict-backend')).toContainText('Model loaded', { timeout: 60_000 });

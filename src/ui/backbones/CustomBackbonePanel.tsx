@@ -95,7 +95,7 @@ export function CustomBackbonePanel({ disabled, onClose }: { readonly disabled: 
           <input
             type="file"
             multiple
-            hidden
+            className="file-input"
             disabled={disabled || busy}
             ref={(input) => {
               if (input) input.webkitdirectory = true;
@@ -111,7 +111,7 @@ export function CustomBackbonePanel({ disabled, onClose }: { readonly disabled: 
           <input
             type="file"
             accept=".zip,application/zip"
-            hidden
+            className="file-input"
             disabled={disabled || busy}
             onChange={(event) => {
               fromInput(event.currentTarget.files);

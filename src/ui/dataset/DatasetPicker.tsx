@@ -59,7 +59,7 @@ export function DatasetPicker() {
           <input
             type="file"
             multiple
-            hidden
+            className="file-input"
             disabled={running}
             ref={(input) => {
               if (input) input.webkitdirectory = true;
@@ -76,7 +76,7 @@ export function DatasetPicker() {
           <input
             type="file"
             accept=".zip,application/zip"
-            hidden
+            className="file-input"
             disabled={running}
             onChange={(event) => {
               const files = event.currentTarget.files;

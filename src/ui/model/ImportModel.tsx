@@ -43,7 +43,7 @@ export function ImportModel() {
     <input
       type="file"
       multiple={!folder || undefined}
-      hidden
+      className="file-input"
       disabled={training || busy}
       data-testid={folder ? 'import-model-folder' : 'import-model'}
       accept={folder ? undefined : '.zip,.json,.bin,application/zip,application/json,application/octet-stream'}

@@ -59,7 +59,7 @@ export function PredictView({ classifier }: { readonly classifier: ActiveClassif
     <input
       type="file"
       multiple
-      hidden
+      className="file-input"
       disabled={!predictor}
       data-testid={folder ? 'predict-folder-input' : 'predict-input'}
       accept={folder ? undefined : 'image/*'}

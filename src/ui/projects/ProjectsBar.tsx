@@ -61,7 +61,7 @@ export function ProjectsBar() {
           <input
             type="file"
             accept=".zip,application/zip"
-            hidden
+            className="file-input"
             disabled={disabled}
             onChange={(event) => {
               const file = event.currentTarget.files?.[0];

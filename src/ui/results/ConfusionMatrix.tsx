@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { KeyboardEvent } from 'react';
 import type { Evaluation } from '../../engine/evaluation';
 import { rowNormalise } from '../../engine/evaluation';
 
@@ -15,10 +16,27 @@ interface ConfusionMatrixProps {
   readonly onSelect: (cell: MatrixCell) => void;
 }
 
+/** Row and column steps of the arrow keys. */
+const STEPS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1],
+};
+
+/** Moves the focus from a cell's button to its neighbour's with the arrow keys (Enter or Space opens a cell). */
+function moveFocus(event: KeyboardEvent<HTMLTableElement>, size: number): void {
+  const step = STEPS[event.key];
+  const cell = (event.target as HTMLElement).closest<HTMLElement>('button.cell');
+  if (!step || !cell) return;
+  const t = Number(cell.dataset.row) + step[0];
+  const p = Number(cell.dataset.col) + step[1];
+  if (t < 0 || p < 0 || t >= size || p >= size) return;
+  event.preventDefault();
+  event.currentTarget.querySelector<HTMLElement>(`button.cell[data-row="${t}"][data-col="${p}"]`)?.focus();
+}
+
 /**
  * The confusion matrix as a heatmap (rows: true class, columns: prediction), shaded by each row's share,
  * green on the diagonal and red off it. Shows counts, or row-normalised rates with the toggle; a click on
- * a cell selects it.
+ * a cell selects it. From the keyboard, the arrows move between cells and Enter or Space opens one.
  */
 export function ConfusionMatrix({ evaluation, classes, selected, onSelect }: ConfusionMatrixProps) {
   const [showRates, setShowRates] = useState(false);
@@ -32,7 +50,7 @@ export function ConfusionMatrix({ evaluation, classes, selected, onSelect }: Con
           <input type="checkbox" checked={showRates} onChange={(e) => setShowRates(e.target.checked)} /> row rates
         </label>
       </figcaption>
-      <table>
+      <table onKeyDown={(event) => moveFocus(event, confusionMatrix.length)}>
         <thead>
           <tr>
             <th scope="col">true \ predicted</th>
@@ -62,6 +80,8 @@ export function ConfusionMatrix({ evaluation, classes, selected, onSelect }: Con
                       type="button"
                       className="cell"
                       data-testid={`cell-${split}-${t}-${p}`}
+                      data-row={t}
+                      data-col={p}
                       aria-pressed={isSelected}
                       aria-label={label}
                       title={`${label} (${(share * 100).toFixed(1)}% of the row)`}
@@ -76,7 +96,7 @@ export function ConfusionMatrix({ evaluation, classes, selected, onSelect }: Con
           ))}
         </tbody>
       </table>
-      <p className="muted hint">Rows: true class; columns: prediction. Click a cell to see its images.</p>
+      <p className="muted hint">Rows: true class; columns: prediction. Click a cell (or move with the arrow keys and press Enter) to see its images.</p>
     </figure>
   );
 }
