@@ -20,39 +20,41 @@ export function ClassCountsTable({ classes, counts, splits }: ClassCountsTablePr
   const renameDisabled = useStudio((s) => isActive(s.run.status));
   const totals = splits.map((split) => Object.values(counts[split] ?? {}).reduce((a, b) => a + b, 0));
   return (
-    <table className="counts" data-testid="class-counts">
-      <thead>
-        <tr>
-          <th>Class</th>
-          {splits.map((split) => (
-            <th key={split}>{SPLIT_LABELS[split]}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {classes.map((name, index) => (
-          <tr key={index}>
-            <td>
-              <ClassNameEditor index={index} name={name} disabled={renameDisabled} />
-            </td>
+    <div className="table-scroll">
+      <table className="counts" data-testid="class-counts">
+        <thead>
+          <tr>
+            <th>Class</th>
             {splits.map((split) => (
-              <td key={split} data-testid={`count-${split}-${name}`}>
-                {counts[split]?.[name] ?? 0}
-              </td>
+              <th key={split}>{SPLIT_LABELS[split]}</th>
             ))}
           </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th>Total</th>
-          {splits.map((split, i) => (
-            <th key={split} data-testid={`total-${split}`}>
-              {totals[i]}
-            </th>
+        </thead>
+        <tbody>
+          {classes.map((name, index) => (
+            <tr key={index}>
+              <td>
+                <ClassNameEditor index={index} name={name} disabled={renameDisabled} />
+              </td>
+              {splits.map((split) => (
+                <td key={split} data-testid={`count-${split}-${name}`}>
+                  {counts[split]?.[name] ?? 0}
+                </td>
+              ))}
+            </tr>
           ))}
-        </tr>
-      </tfoot>
-    </table>
+        </tbody>
+        <tfoot>
+          <tr>
+            <th>Total</th>
+            {splits.map((split, i) => (
+              <th key={split} data-testid={`total-${split}`}>
+                {totals[i]}
+              </th>
+            ))}
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }

@@ -45,27 +45,29 @@ export function PredictResults({ rows, topK }: PredictResultsProps) {
           </Thumbnail>
         ))}
       </Gallery>
-      <table className="predict-table" data-testid="predict-table">
-        <thead>
-          <tr>
-            <th>File</th>
-            {Array.from({ length: topK }, (_, i) => (
-              <th key={i}>{i === 0 ? 'Class' : `#${i + 1}`}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((row) => (
-            <tr key={row.name}>
-              <td>{row.name}{isUnknown(row.top, threshold) ? ` (${UNKNOWN_LABEL})` : ''}</td>
-              {Array.from({ length: topK }, (_, i) => {
-                const score = row.top[i];
-                return <td key={i}>{score ? `${score.label} ${formatPercent(score.probability)}` : ''}</td>;
-              })}
+      <div className="table-scroll">
+        <table className="predict-table" data-testid="predict-table">
+          <thead>
+            <tr>
+              <th>File</th>
+              {Array.from({ length: topK }, (_, i) => (
+                <th key={i}>{i === 0 ? 'Class' : `#${i + 1}`}</th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((row) => (
+              <tr key={row.name}>
+                <td>{row.name}{isUnknown(row.top, threshold) ? ` (${UNKNOWN_LABEL})` : ''}</td>
+                {Array.from({ length: topK }, (_, i) => {
+                  const score = row.top[i];
+                  return <td key={i}>{score ? `${score.label} ${formatPercent(score.probability)}` : ''}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

@@ -20,26 +20,28 @@ export function CalibrationSummary({ report }: { readonly report: StudioReport }
           ? ` Predictions under ${percent(threshold)} calibrated confidence are answered "unknown" (at most ${percent(report.settings.unknownRejectRate ?? 0)} of validation images).`
           : ' No "unknown" answer (the share of validation images it may reject is 0).'}
       </p>
-      <table className="compact">
-        <thead>
-          <tr>
-            <th>Split</th>
-            <th>Calibration error before</th>
-            <th>after</th>
-            <th>Set aside as unknown</th>
-          </tr>
-        </thead>
-        <tbody>
-          {splits.map((s) => (
-            <tr key={s.split} data-testid={`calibration-${s.split}`}>
-              <td>{s.split}</td>
-              <td>{percent(s.eceBefore)}</td>
-              <td>{percent(s.eceAfter)}</td>
-              <td>{percent(s.rejectedShare)}</td>
+      <div className="table-scroll">
+        <table className="compact">
+          <thead>
+            <tr>
+              <th>Split</th>
+              <th>Calibration error before</th>
+              <th>after</th>
+              <th>Set aside as unknown</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {splits.map((s) => (
+              <tr key={s.split} data-testid={`calibration-${s.split}`}>
+                <td>{s.split}</td>
+                <td>{percent(s.eceBefore)}</td>
+                <td>{percent(s.eceAfter)}</td>
+                <td>{percent(s.rejectedShare)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <div className="reliability">
         {splits.map((s) =>
           s.reliabilityBefore && s.reliabilityAfter ? <ReliabilityDiagram key={s.split} split={s.split} before={s.reliabilityBefore} after={s.reliabilityAfter} /> : null,

@@ -18,31 +18,33 @@ export function ClassReport({ evaluation }: { evaluation: Evaluation }) {
     { name: 'weighted avg', ...evaluation.weightedAvg },
   ];
   return (
-    <table className="report" data-testid={`report-${evaluation.split}`}>
-      <caption>
-        Classification report ({evaluation.split}): accuracy{' '}
-        <strong data-testid={`accuracy-${evaluation.split}`}>{(evaluation.accuracy * 100).toFixed(1)}%</strong>
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">class</th>
-          <th scope="col">precision</th>
-          <th scope="col">recall</th>
-          <th scope="col">f1-score</th>
-          <th scope="col">support</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.name}>
-            <th scope="row">{r.name}</th>
-            <td data-testid={`${id}-${r.name}-precision`}>{fmt(r.precision, NEVER_PREDICTED)}</td>
-            <td data-testid={`${id}-${r.name}-recall`}>{fmt(r.recall, NO_IMAGES)}</td>
-            <td data-testid={`${id}-${r.name}-f1`}>{fmt(r.f1, r.recall === null ? NO_IMAGES : NEVER_PREDICTED)}</td>
-            <td data-testid={`${id}-${r.name}-support`}>{r.support}</td>
+    <div className="table-scroll">
+      <table className="report" data-testid={`report-${evaluation.split}`}>
+        <caption>
+          Classification report ({evaluation.split}): accuracy{' '}
+          <strong data-testid={`accuracy-${evaluation.split}`}>{(evaluation.accuracy * 100).toFixed(1)}%</strong>
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">class</th>
+            <th scope="col">precision</th>
+            <th scope="col">recall</th>
+            <th scope="col">f1-score</th>
+            <th scope="col">support</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name}>
+              <th scope="row">{r.name}</th>
+              <td data-testid={`${id}-${r.name}-precision`}>{fmt(r.precision, NEVER_PREDICTED)}</td>
+              <td data-testid={`${id}-${r.name}-recall`}>{fmt(r.recall, NO_IMAGES)}</td>
+              <td data-testid={`${id}-${r.name}-f1`}>{fmt(r.f1, r.recall === null ? NO_IMAGES : NEVER_PREDICTED)}</td>
+              <td data-testid={`${id}-${r.name}-support`}>{r.support}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

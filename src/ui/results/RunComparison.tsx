@@ -21,46 +21,48 @@ export function RunComparison() {
   return (
     <details className="run-comparison" open data-testid="run-comparison">
       <summary>Runs compared ({runs.length})</summary>
-      <table>
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Backbone</th>
-            <th>Input</th>
-            <th>Training</th>
-            <th>Images (train / val / test)</th>
-            <th>Backend</th>
-            <th>Features</th>
-            <th>Training time</th>
-            <th>Total</th>
-            <th>Val accuracy</th>
-            {hasTest && <th>Test accuracy</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run, i) => (
-            <tr key={`${run.createdAt}-${i}`} className={i === runs.length - 1 ? 'latest' : undefined}>
-              <td>{i + 1}</td>
-              <td>{backboneName(run.backbone)}</td>
-              <td>{run.inputSizePx} px</td>
-              <td>
-                {run.fineTuneBlocks > 0 ? `two-stage, ${run.fineTuneBlocks} block${run.fineTuneBlocks > 1 ? 's' : ''}` : 'head only'}, {run.epochs} epochs
-                {run.viewsPerImage > 1 ? `, ${run.viewsPerImage - 1} views` : ''}
-                {run.stoppedByUser ? ' (stopped)' : ''}
-              </td>
-              <td>{images(run)}</td>
-              <td>{run.backend}</td>
-              <td>
-                {run.embedImagesPerSecond.toFixed(1)} img/s ({seconds(run.embedMs)})
-              </td>
-              <td>{seconds(run.trainMs)}</td>
-              <td>{seconds(run.totalMs)}</td>
-              <td>{percent(run.accuracy.val)}</td>
-              {hasTest && <td>{percent(run.accuracy.test)}</td>}
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Backbone</th>
+              <th>Input</th>
+              <th>Training</th>
+              <th>Images (train / val / test)</th>
+              <th>Backend</th>
+              <th>Features</th>
+              <th>Training time</th>
+              <th>Total</th>
+              <th>Val accuracy</th>
+              {hasTest && <th>Test accuracy</th>}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((run, i) => (
+              <tr key={`${run.createdAt}-${i}`} className={i === runs.length - 1 ? 'latest' : undefined}>
+                <td>{i + 1}</td>
+                <td>{backboneName(run.backbone)}</td>
+                <td>{run.inputSizePx} px</td>
+                <td>
+                  {run.fineTuneBlocks > 0 ? `two-stage, ${run.fineTuneBlocks} block${run.fineTuneBlocks > 1 ? 's' : ''}` : 'head only'}, {run.epochs} epochs
+                  {run.viewsPerImage > 1 ? `, ${run.viewsPerImage - 1} views` : ''}
+                  {run.stoppedByUser ? ' (stopped)' : ''}
+                </td>
+                <td>{images(run)}</td>
+                <td>{run.backend}</td>
+                <td>
+                  {run.embedImagesPerSecond.toFixed(1)} img/s ({seconds(run.embedMs)})
+                </td>
+                <td>{seconds(run.trainMs)}</td>
+                <td>{seconds(run.totalMs)}</td>
+                <td>{percent(run.accuracy.val)}</td>
+                {hasTest && <td>{percent(run.accuracy.test)}</td>}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }

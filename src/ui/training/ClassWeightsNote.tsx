@@ -31,24 +31,26 @@ export function ClassWeightsNote({ dataset }: { readonly dataset: Dataset }) {
           : `${SETTING_TEXT[weighting]}${weights ? ': a rare class counts more in the loss, so the large classes do not dominate.' : '.'}`}
       </p>
       {weights && (
-        <table className="counts">
-          <thead>
-            <tr>
-              <th>Class</th>
-              <th>Training images</th>
-              <th>Weight</th>
-            </tr>
-          </thead>
-          <tbody>
-            {dataset.classes.map((name, i) => (
-              <tr key={name}>
-                <td>{name}</td>
-                <td>{train[i]}</td>
-                <td data-testid={`class-weight-${name}`}>{(weights[i] ?? 1).toFixed(2)}</td>
+        <div className="table-scroll">
+          <table className="counts">
+            <thead>
+              <tr>
+                <th>Class</th>
+                <th>Training images</th>
+                <th>Weight</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {dataset.classes.map((name, i) => (
+                <tr key={name}>
+                  <td>{name}</td>
+                  <td>{train[i]}</td>
+                  <td data-testid={`class-weight-${name}`}>{(weights[i] ?? 1).toFixed(2)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
