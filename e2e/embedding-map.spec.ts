@@ -55,9 +55,14 @@ test('rps: the embedding map lays out 2,347 images off the main thread, and a la
   await draw.click();
   const canvas = map.getByTestId('map-canvas');
   await expect(canvas).toBeVisible({ timeout: 180_000 });
-  const { tasks, msUntil: msToMap } = await watch.read();
-  console.log(`map of 2347 rps images: ${(msToMap / 1000).toFixed(1)} s; main-thread long tasks while it was computed: ${tasks.length} (longest ${Math.max(0, ...tasks).toFixed(0)} ms)`);
-  expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(50);
+  const { tasks, pageWork, msUntil: msToMap } = await watch.read();
+  console.log(
+    `map of 2347 rps images: ${(msToMap / 1000).toFixed(1)} s; while it was computed the page's code held the main thread for at most ` +
+      `${Math.max(0, ...pageWork).toFixed(0)} ms (long tasks of any kind: ${tasks.length}, longest ${Math.max(0, ...tasks).toFixed(0)} ms)`,
+  );
+  // Chromium 150 runs one 80-330 ms native task about 80 ms after the click here (no script in it, no blocking time in its
+  // frame; a CPU profile puts it in "(program)"), at f93bfee as now: what is checked is the page's own work.
+  expect(Math.max(0, ...pageWork)).toBeLessThanOrEqual(50);
   await expect(canvas).toHaveAttribute('data-points', '2347');
 
   // The layout as a file: one row per image, inside [0, 1]; on the map most images' nearest neighbour shares their class.
