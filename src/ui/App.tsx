@@ -7,6 +7,7 @@ import { PredictPanel } from './predict/PredictPanel';
 import { ProjectsBar } from './projects/ProjectsBar';
 import { Results } from './results/Results';
 import { RunAnnouncer } from './training/RunAnnouncer';
+import { StepBar } from './steps/StepBar';
 import { TrainPanel } from './training/TrainPanel';
 import { TrainingCharts } from './training/TrainingCharts';
 import { WebcamPanel } from './webcam/WebcamPanel';
@@ -23,6 +24,7 @@ export function App() {
         <h1>Fine-Tune Studio</h1>
         <p className="muted">Train an image classifier on your own pictures, in this tab, on this machine.</p>
       </header>
+      <StepBar />
       <RunAnnouncer />
       <ProjectsBar />
       <ModelsNotice />

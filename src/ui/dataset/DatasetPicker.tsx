@@ -45,6 +45,7 @@ export function DatasetPicker() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
       aria-label="Dataset"
+      id="step-images"
     >
       <h2>1. Your images</h2>
       <p>

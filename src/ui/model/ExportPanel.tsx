@@ -13,7 +13,7 @@ export function ExportPanel() {
   const classifier = useDeferredValue(useStudio((s) => s.classifier));
   const note = useStudio((s) => s.classifierNote);
   return (
-    <section className="panel" aria-label="Model export and import" data-testid="export-panel">
+    <section className="panel" aria-label="Model export and import" id="step-use" data-testid="export-panel">
       <h2>Your model: export and open</h2>
       {classifier ? (
         <>

@@ -34,7 +34,7 @@ export function Results() {
     evaluations.find((e) => e.split === chosen) ?? evaluations.find((e) => e.split === preferred) ?? evaluations[0];
   if (!evaluation) return null;
   return (
-    <section className="panel" aria-label="Results" data-testid={report ? 'results' : 'interim-results'}>
+    <section className="panel" aria-label="Results" id="step-results" data-testid={report ? 'results' : 'interim-results'}>
       <h2>{report ? '3. Results' : `3. Results after epoch ${interim?.epoch ?? ''} (training goes on)`}</h2>
       {report && (
         <p className="muted" data-testid="timings">

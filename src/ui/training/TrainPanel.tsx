@@ -48,7 +48,7 @@ export function TrainPanel() {
   const twoStageOff = entry ? twoStageNote(entry) : null;
 
   return (
-    <section className="panel" aria-label="Training">
+    <section className="panel" aria-label="Training" id="step-train">
       <h2>2. Train</h2>
       <div className="settings">
         <BackbonePicker disabled={busy} onOwnModel={() => setOwnModelOpen(true)} />
