@@ -73,8 +73,8 @@ export function withTemperature(probabilities: Float32Array, classes: number, te
   return out;
 }
 
-/** Each row's largest probability and its class. */
-function topOf(probabilities: Float32Array, classes: number): { confidence: Float64Array; predicted: Int32Array } {
+/** Each row's largest probability and its class (the first of equal ones). */
+export function topOf(probabilities: Float32Array, classes: number): { confidence: Float64Array; predicted: Int32Array } {
   const n = Math.floor(probabilities.length / classes);
   const confidence = new Float64Array(n);
   const predicted = new Int32Array(n);
@@ -87,8 +87,8 @@ function topOf(probabilities: Float32Array, classes: number): { confidence: Floa
   return { confidence, predicted };
 }
 
-/** Mean negative log-likelihood of the true classes at temperature `t`. */
-function nll(probabilities: Float32Array, classes: number, labels: Int32Array, t: number): number {
+/** Mean negative log-likelihood of the true classes at temperature `t` (1: the probabilities as they are). */
+export function nll(probabilities: Float32Array, classes: number, labels: Int32Array, t: number): number {
   const scaled = withTemperature(probabilities, classes, t);
   let sum = 0;
   for (let i = 0; i < labels.length; i++) sum -= Math.log(Math.max(scaled[i * classes + (labels[i] ?? 0)] ?? 0, MIN_PROBABILITY));

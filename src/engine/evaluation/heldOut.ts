@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { SplitName } from '../../core/types';
-import { calibrate } from './calibration';
+import { calibrate, topOf } from './calibration';
 import type { CalibrationResult, SplitProbabilities } from './calibration';
 import { evaluate } from './evaluate';
 import type { SplitCache } from '../features/extract';
@@ -106,21 +106,16 @@ function ttaAccuracy(cache: SplitCache, classifier: CachedClassifier, plain: Flo
   const tta = cache.tta;
   const store = classifier.input === 'features' ? tta?.features : tta?.activations;
   if (!tta || !store || store.size === 0) return undefined;
-  const sums = Float64Array.from(plain);
-  const views = new Float64Array(cache.rows.length).fill(1);
+  const sums = Float32Array.from(plain);
   const rowOf = new Map(cache.rows.map((r, i) => [r.item.fileIndex, i]));
   const { probabilities } = classifyRows(store, classifier);
+  // Summed, not averaged: every image has the same views, and the top class of a sum is that of its mean.
   tta.rows.forEach((r, j) => {
     const i = rowOf.get(r.item.fileIndex);
     if (i === undefined) return;
     for (let c = 0; c < classes; c++) sums[i * classes + c] = (sums[i * classes + c] ?? 0) + (probabilities[j * classes + c] ?? 0);
-    views[i] = (views[i] ?? 0) + 1;
   });
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if ((sums[i * classes + c] ?? 0) > (sums[i * classes + best] ?? 0)) best = c;
-    if (best === labels[i]) correct += 1;
-  }
+  const { predicted } = topOf(sums, classes);
+  const correct = labels.reduce((n, label, i) => n + (predicted[i] === label ? 1 : 0), 0);
   return labels.length > 0 ? correct / labels.length : 0;
 }

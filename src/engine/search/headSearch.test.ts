@@ -104,7 +104,7 @@ describe('searchHeadSettings', () => {
 
 describe('scoreProbabilities', () => {
   it('gives accuracy and the mean cross-entropy', () => {
-    const s = scoreProbabilities(Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]), [0, 1, 1], 2);
+    const s = scoreProbabilities(Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.6, 0.4]), Int32Array.from([0, 1, 1]), 2);
     expect(s.valAccuracy).toBeCloseTo(2 / 3);
     expect(s.valLoss).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8) + Math.log(0.4)) / 3, 5);
   });

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CancelledError } from '../../core/errors';
 import type { SplitName } from '../../core/types';
+import { nll, topOf } from '../evaluation/calibration';
 import type { SplitCache } from '../features/extract';
 import { trainHead } from '../training/trainHead';
 import type { HeadTrainSettings } from '../training/trainHead';
@@ -38,18 +39,12 @@ export function searchedOf(settings: SearchedSettings): SearchedSettings {
 }
 
 /** Accuracy and mean cross-entropy of `probabilities` [n, classes] against `labels`. */
-export function scoreProbabilities(probabilities: Float32Array, labels: ArrayLike<number>, classes: number): TrialScore {
+export function scoreProbabilities(probabilities: Float32Array, labels: Int32Array, classes: number): TrialScore {
   const n = labels.length;
-  let correct = 0;
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if ((probabilities[i * classes + c] ?? 0) > (probabilities[i * classes + best] ?? 0)) best = c;
-    const label = labels[i] as number;
-    if (best === label) correct += 1;
-    loss -= Math.log(Math.max(probabilities[i * classes + label] ?? 0, 1e-12));
-  }
-  return { valAccuracy: n > 0 ? correct / n : 0, valLoss: n > 0 ? loss / n : NaN };
+  if (n === 0) return { valAccuracy: 0, valLoss: NaN };
+  const { predicted } = topOf(probabilities, classes);
+  const correct = labels.reduce((sum, label, i) => sum + (predicted[i] === label ? 1 : 0), 0);
+  return { valAccuracy: correct / n, valLoss: nll(probabilities, classes, labels, 1) };
 }
 
 /**
