@@ -8,7 +8,7 @@ import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-was
 import { errorMessage } from '../../core/errors';
 import { renderRgb } from '../../data/images';
 import { createImagePool, defaultPoolSize } from '../../data/images';
-import type { ImagePool } from '../../data/images';
+import type { AugmentParams, ImagePool } from '../../data/images';
 import { initBackend, wasmThreadsFor } from '../backend/backend';
 import { TTA_VIEWS } from '../features/tta';
 import type { BackendInfo } from '../backend/backend';
@@ -51,7 +51,7 @@ async function handle(request: Exclude<PredictRequest, { type: 'cancel' }>): Pro
       const started = performance.now();
       try {
         const model = loadedClassifier();
-        const views = [undefined, ...(request.tta ? TTA_VIEWS : [])].map((params) => renderRgb(request.frame, model.imageSizePx, params, request.fit));
+        const views = viewsOf(request.tta).map((params) => renderRgb(request.frame, model.imageSizePx, params, request.fit));
         const [top = []] = model.classifyViews([views], request.topK);
         post({ type: 'frame', id: request.id, top, ms: performance.now() - started });
       } finally {
@@ -101,8 +101,7 @@ async function heatmap(request: Extract<PredictRequest, { type: 'heatmap' }>): P
     }
   } else {
     model = loadedClassifier();
-    pool ??= createImagePool({ size: defaultPoolSize(CORES) });
-    rgb = await pool.decode(source.file, { sizePx: model.imageSizePx, fit: request.fit });
+    rgb = await imagePool().decode(source.file, { sizePx: model.imageSizePx, fit: request.fit });
   }
   const classIndex = request.label === null ? null : model.labels.indexOf(request.label);
   if (classIndex === -1) throw new Error(`the classifier has no class "${request.label ?? ''}"`);
@@ -119,6 +118,17 @@ async function heatmap(request: Extract<PredictRequest, { type: 'heatmap' }>): P
   postMessage(response, [map.heat.buffer, map.drops.buffer, rgb.buffer]);
 }
 
+/** The views an image is classified in: the plain one (undefined), and the test-time views with `tta`. */
+function viewsOf(tta: boolean | undefined): readonly (AugmentParams | undefined)[] {
+  return tta ? [undefined, ...TTA_VIEWS] : [undefined];
+}
+
+/** The worker's image pool, started on first use. */
+function imagePool(): ImagePool {
+  pool ??= createImagePool({ size: defaultPoolSize(CORES) });
+  return pool;
+}
+
 function loadedClassifier(): LoadedClassifier {
   if (!classifier) throw new Error('no model is loaded');
   return classifier;
@@ -129,14 +139,13 @@ async function classifyFiles(request: Extract<PredictRequest, { type: 'files' }>
   running.set(request.id, controller);
   try {
     const model = loadedClassifier();
-    pool ??= createImagePool({ size: defaultPoolSize(CORES) });
-    const images = pool;
+    const images = imagePool();
     const total = request.files.length;
     for (let start = 0; start < total || start === 0; start += CHUNK) {
       const chunk = request.files.slice(start, start + CHUNK);
       const decoded = await Promise.all(
         chunk.map((file) =>
-          images.decodeViews(file, { sizePx: model.imageSizePx, fit: request.fit, views: request.tta ? [undefined, ...TTA_VIEWS] : [undefined] }, controller.signal).then(
+          images.decodeViews(file, { sizePx: model.imageSizePx, fit: request.fit, views: viewsOf(request.tta) }, controller.signal).then(
             (views) => ({ views }),
             (error: unknown) => ({ error: errorMessage(error) }),
           ),
