@@ -27,7 +27,7 @@ test('the step bar: ready and current steps, jumps, the run followed from any st
   // From the top of the page, the bar shows the run's work.
   await bar.getByTestId('step-images').click();
   expect(Math.abs(await topOf(page, 'step-images'))).toBeLessThan(100);
-  await expect(bar.getByTestId('step-work')).toContainText(/Running: (loading the backbone|computing features|training the head)/, { timeout: 60_000 });
+  await expect(bar.getByTestId('step-work')).toContainText(/Running: (Loading the backbone|Computing image features|Stage 1: training the head)/, { timeout: 60_000 });
   await expect(bar.getByTestId('step-work')).toContainText('left', { timeout: 60_000 });
 
   // The run ends: the page moves to the results, below the bar, and the steps say a model is there.

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { formatDuration } from '../../state';
 import { useStudio } from '../shared/useStudio';
+import { STAGE_LABELS, useRunProgress } from '../training/runProgress';
 
 /** The four steps of the page, each the id of the section it jumps to. */
 const STEPS = [
@@ -9,11 +10,6 @@ const STEPS = [
   { id: 'step-results', label: 'Results' },
   { id: 'step-use', label: 'Use the model' },
 ] as const;
-
-const STAGE_WORDS: Readonly<Record<string, string>> = {
-  backbone: 'loading the backbone', embed: 'computing features', search: 'searching settings', train: 'training the head',
-  finetune: 'fine-tuning', evaluate: 'evaluating',
-};
 
 /** Brings a step's section to the top of the window and gives its heading the focus (for keyboard and screen-reader users). */
 function jumpTo(id: string): void {
@@ -41,11 +37,7 @@ function jumpWhenThere(id: string, framesLeft = 60): void {
 export function StepBar() {
   const hasDataset = useStudio((s) => s.dataset !== null);
   const status = useStudio((s) => s.run.status);
-  const stage = useStudio((s) => s.run.stage);
-  const progress = useStudio((s) => s.run.progress);
-  const remainingMs = useStudio((s) => s.run.pace.remainingMs);
-  const epochsDone = useStudio((s) => s.run.history.length);
-  const epochs = useStudio((s) => s.run.epochs);
+  const progress = useRunProgress();
   const report = useStudio((s) => s.run.report);
   const hasModel = useStudio((s) => s.classifier !== null);
   const running = status === 'running' || status === 'paused' || status === 'stopping';
@@ -62,11 +54,10 @@ export function StepBar() {
     }
   }, [running, status, report]);
 
-  let work = '';
-  if (running && stage) {
-    const detail = stage === 'train' || stage === 'finetune' ? `epoch ${epochsDone} of ${epochs}` : `${progress.done} / ${progress.total}`;
-    work = `${status === 'paused' ? 'Paused' : 'Running'}: ${STAGE_WORDS[stage] ?? stage}, ${detail}${remainingMs !== null ? `, about ${formatDuration(remainingMs)} left` : ''}`;
-  }
+  const work = running && progress
+    ? `${status === 'paused' ? 'Paused' : 'Running'}: ${STAGE_LABELS[progress.stage]}, ${progress.detail}` +
+      (progress.remainingMs !== null ? `, about ${formatDuration(progress.remainingMs)} left` : '')
+    : '';
   return (
     <nav className="step-bar" aria-label="Steps" data-testid="step-bar">
       <ol>
