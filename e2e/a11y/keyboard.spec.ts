@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import type { Locator, Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { datasetPath } from '../support/paths';
+import { waitSaved } from '../support/projectHelpers';
 
 /** Presses Tab until `target` has the focus, as a keyboard user would; fails after `max` presses. */
 async function tabTo(page: Page, target: Locator, max = 400): Promise<number> {
@@ -28,6 +29,8 @@ async function retype(page: Page, text: string): Promise<void> {
 test('keyboard only: choose a folder, train, open a matrix cell and download the model', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');
+  // The new project's first save re-renders the page: the keys start once it is done, as a person starts once the page is ready.
+  await waitSaved(page);
   let presses = await tabTo(page, page.getByLabel('Choose folder'));
   const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
