@@ -3,7 +3,7 @@
  * Teachable Machine's trainer, behind a few functions on `window.bench` that the Playwright suite
  * (`e2e/bench/suite.bench.ts`) calls. Folders arrive through the page's folder input, as in the studio.
  */
-import { initBackend } from '../engine/backend';
+import { initBackend, WASM_PATHS } from '../engine/backend';
 import type { BackendName } from '../engine/backend';
 import type { TrainSettings } from '../engine/training';
 import type { PickedFile } from '../state';
@@ -19,7 +19,6 @@ import type { TeachableResult } from './teachable';
 import { runThroughput } from './throughputClient';
 import type { ThroughputSummary } from './throughputClient';
 import type { ThroughputRequest } from './throughputProtocol';
-import { WASM_PATHS } from './wasmPaths';
 
 /** The functions the suite calls through `page.evaluate`. */
 export interface BenchApi {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../core/errors';
 import type { DatasetItem } from '../core/types';
-import { initBackend, prepareFineTuneBackend } from '../engine/backend';
+import { initBackend, prepareFineTuneBackend, WASM_PATHS } from '../engine/backend';
 import { loadBackbone } from '../engine/backbones';
 import type { Backbone } from '../engine/backbones';
 import { getBackboneEntry } from '../engine/backbones';
@@ -19,7 +19,6 @@ import { fineTuneStage } from '../engine/training';
 import { trainHead } from '../engine/training';
 import { perSecond, timeRuns } from './timing';
 import type { MeasureKind, MeasureResult, ThroughputEvent, ThroughputRequest } from './throughputProtocol';
-import { WASM_PATHS } from './wasmPaths';
 
 /** Share of the request's budget a measurement may use at most, so later ones still get a turn. */
 const MEASURE_SHARE = 0.5;

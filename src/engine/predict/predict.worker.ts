@@ -2,13 +2,11 @@
  * Prediction worker: holds one loaded classifier and classifies files (decoded in a nested image pool) and
  * video frames, and computes occlusion heatmaps of either, off the page's main thread.
  */
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { errorMessage } from '../../core/errors';
 import { renderRgb } from '../../data/images';
 import { createImagePool, defaultPoolSize } from '../../data/images';
 import type { AugmentParams, ImagePool } from '../../data/images';
+import { WASM_PATHS } from '../backend/wasmPaths';
 import { initBackend, wasmThreadsFor } from '../backend/backend';
 import { TTA_VIEWS } from '../features/tta';
 import type { BackendInfo } from '../backend/backend';
@@ -72,11 +70,7 @@ async function loadModel(request: Extract<PredictRequest, { type: 'load' }>): Pr
   backend ??= initBackend({
     // Every core classifies, as every core trains.
     wasmThreads: wasmThreadsFor(CORES, crossOriginIsolated),
-    wasmPaths: {
-      'tfjs-backend-wasm.wasm': wasmPlainUrl,
-      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-    },
+    wasmPaths: WASM_PATHS,
   });
   const info = await backend;
   const loaded = await loadForPrediction(request.model);

@@ -2,12 +2,10 @@
  * Training worker entry: thin on purpose. It picks the backend, then hands the run to `runTraining` with a
  * reader that decodes (and augments) the page's files in a pool of image workers, off the main thread.
  */
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { errorMessage } from '../../core/errors';
 import { createImagePool } from '../../data/images';
 import { checkPhotoFit } from '../../data/images';
+import { WASM_PATHS } from '../backend/wasmPaths';
 import { initBackend, prepareFineTuneBackend, wasmThreadsFor } from '../backend/backend';
 import { useMatMulFastPath } from '../backend/wasmGradients';
 import { loadBackbone } from '../backbones/backbones';
@@ -64,11 +62,7 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>, workerSt
     const backend = await initBackend({
       preference: request.backend,
       wasmThreads,
-      wasmPaths: {
-        'tfjs-backend-wasm.wasm': wasmPlainUrl,
-        'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
-      },
+      wasmPaths: WASM_PATHS,
     });
     const startup = { workerStartMs, backendMs: performance.now() - backendStartMs, wasmThreads: Math.max(1, backend.threads) };
     if (request.tuning?.plainMatMul) useMatMulFastPath(false);

@@ -1,6 +1,6 @@
 /**
- * Where the built app serves the WASM backend's binaries (Vite `?url` imports), for `initBackend`: the same
- * files the training worker uses.
+ * Where the built app serves the WASM backend's binaries (Vite `?url` imports, so only for code Vite builds:
+ * the workers and the bench page, never the Node tests), for `initBackend`.
  */
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
