@@ -1,5 +1,5 @@
 import { useDeferredValue } from 'react';
-import { ExportView } from './ExportView';
+import { ExportFormats } from './ExportFormats';
 import { ImportModel } from './ImportModel';
 import { modelKey } from '../predict/predictSession';
 import { useStudio } from '../shared/useStudio';
@@ -23,7 +23,7 @@ export function ExportPanel() {
             <span data-testid="active-labels">{classifier.model.labels.join(', ')}</span>
           </p>
           {/* A new model starts afresh: its own weight choice, sizes and accuracy. */}
-          <ExportView key={modelKey(classifier.model)} classifier={classifier} />
+          <ExportFormats key={modelKey(classifier.model)} classifier={classifier} />
         </>
       ) : (
         <p className="muted" data-testid="active-model-none">

@@ -12,6 +12,7 @@ import { nextTask } from '../shared/nextTask';
 import { useExportAccuracy } from './exportAccuracy';
 import type { AccuracyMeasure } from './exportAccuracy';
 import { usePredictionFit } from '../predict/predictSession';
+import { fileStem } from './fileStem';
 
 const DTYPE_NAMES: Record<WeightDtype, string> = {
   float32: 'float32 (as trained)',
@@ -19,9 +20,6 @@ const DTYPE_NAMES: Record<WeightDtype, string> = {
   uint8: 'uint8 (about a quarter; depthwise kernels and small tensors float16)',
 };
 
-
-/** A file-name stem from a model name: `My ants & bees` -> `My-ants-bees`. */
-const fileStem = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 
 /**
  * Sizes of the zip under each weight type, measured in a worker (building three zips, two with quantized

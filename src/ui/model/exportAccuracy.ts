@@ -23,13 +23,13 @@ export interface AccuracyMeasure {
 }
 
 /** The validation images of a dataset and their true class names. */
-interface ValidationSet {
+export interface ValidationSet {
   readonly files: readonly Blob[];
   readonly truth: readonly string[];
 }
 
 /** The dataset's `val` images when the dataset's classes are the model's labels; else why there are none. */
-function validationSet(dataset: Dataset | null, files: readonly Blob[], labels: readonly string[]): ValidationSet | string {
+export function validationSet(dataset: Dataset | null, files: readonly Blob[], labels: readonly string[]): ValidationSet | string {
   if (!dataset) return 'Open the dataset the model was trained on to measure its accuracy.';
   const same = dataset.classes.length === labels.length && dataset.classes.every((c) => labels.includes(c));
   if (!same) return `The open dataset's classes (${dataset.classes.join(', ')}) are not the model's: no accuracy to measure.`;
