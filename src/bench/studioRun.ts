@@ -107,7 +107,7 @@ export async function openStudio(name: string, files: readonly PickedFile[]): Pr
   const pools: ImagePool[] = [];
   // The next run's tuning, added to the request the store makes (the Train button never sets one).
   const tuning: { next: RunTuning | undefined } = { next: undefined };
-  const store = createStudioStore((request, onEvent) => startTrainingWorker({ ...request, ...(tuning.next ? { tuning: tuning.next } : {}) }, onEvent), () => {
+  const store = createStudioStore((request, onEvent) => startTrainingWorker({ ...request, tuning: tuning.next ?? {} }, onEvent), () => {
     const pool = createImagePool();
     pools.push(pool);
     return pool;

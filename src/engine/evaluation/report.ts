@@ -88,6 +88,8 @@ export interface RunProfile {
   readonly featuresMs: number;
   /** Feature extraction: waiting for decoded images. */
   readonly waitForImagesMs: number;
+  /** Feature rows taken from earlier runs (same files, backbone, input size, photo fit and views) instead of computed. */
+  readonly featureRowsFromEarlierRuns?: number;
   /** Image workers the run decoded in, photos decoded and views drawn (a photo is decoded once for all its views). */
   readonly imageWorkers: number;
   readonly photosDecoded: number;

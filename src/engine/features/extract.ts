@@ -12,6 +12,8 @@ import { sampleAugmentParams, viewSeed } from '../../data/images';
 import type { AugmentParams, AugmentSettings } from '../../data/images';
 import type { Backbone, BackboneSplit } from '../backbones/backbones';
 import type { TrainEvent } from '../training/events';
+import { backboneKey } from './featureMemo';
+import type { FeatureMemo } from './featureMemo';
 import { RowStore } from './rowStore';
 
 /** One cached row: an image and which of its views (0 = the centre crop, 1.. = augmented views). */
@@ -50,6 +52,11 @@ export interface ExtractDeps {
   readonly signal?: AbortSignal;
   /** Awaited between batches (pause). */
   waitWhilePaused?(): Promise<void>;
+  /**
+   * Features of earlier runs (`featureMemo.ts`): an image whose every view is there is neither decoded nor
+   * embedded, and the rows this run computes are put there. Not used when activations are cached (stage 2).
+   */
+  readonly featureMemo?: FeatureMemo;
 }
 
 export interface ExtractOptions {
@@ -76,9 +83,12 @@ export interface ExtractTiming {
   computeMs: number;
   /** Waiting for a batch's images to be decoded. */
   waitMs: number;
+  /** Rows taken from `ExtractDeps.featureMemo` instead of computed. */
+  memoRows?: number;
 }
 
-type Decoded = { row: CachedRow; pixels: Uint8Array } | { row: CachedRow; error: string };
+type Decoded = { row: CachedRow; pixels: Uint8Array } | { row: CachedRow; features: Float32Array } | { row: CachedRow; error: string };
+type Usable = Exclude<Decoded, { error: string }>;
 
 /** The augmentation of `view` of `item`: null for view 0, else drawn from the run's seed, image and view. */
 export function viewParams(item: DatasetItem, view: number, augment: AugmentSettings, seed: number): AugmentParams | null {
@@ -104,14 +114,20 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
   const sizePx = backbone.entry.inputSizePx;
   const readRow = rowReader(options, deps, sizePx);
+  const memo = split || !deps.featureMemo ? undefined : ofBackbone(deps.featureMemo, backbone);
+  const remembered = memo ? rememberedRows(rows, memo, sizePx, rowParams(options)) : new Map<CachedRow, Float32Array>();
+  const timing = options.timing ?? { computeMs: 0, waitMs: 0 };
+  timing.memoRows = (timing.memoRows ?? 0) + remembered.size;
   const readBatch = (batch: CachedRow[]): Promise<Decoded[]> =>
     Promise.all(
-      batch.map((row) =>
-        readRow(row).then(
+      batch.map((row) => {
+        const features = remembered.get(row);
+        if (features) return Promise.resolve<Decoded>({ row, features });
+        return readRow(row).then(
           (pixels): Decoded => ({ row, pixels }),
           (error: unknown): Decoded => ({ row, error: errorMessage(error) }),
-        ),
-      ),
+        );
+      }),
     );
 
   const caches = new Map<SplitName, SplitCache>();
@@ -130,7 +146,6 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   let done = 0;
   deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
   let pending = batches[0] ? readBatch(batches[0]) : Promise.resolve([]);
-  const timing = options.timing ?? { computeMs: 0, waitMs: 0 };
   for (let b = 0; b < batches.length; b++) {
     const waitStartMs = performance.now();
     const decoded = await pending;
@@ -141,7 +156,7 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
     if (next) pending = readBatch(next);
     const ok = keepDecoded(decoded, failed, options.skipped, deps);
     const computeStartMs = performance.now();
-    if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf);
+    if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf, memo && ((row, features) => putRow(memo, row, sizePx, rowParams(options), features)));
     timing.computeMs += performance.now() - computeStartMs;
     done += decoded.length;
     deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
@@ -157,11 +172,47 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
  * views at once and the others take theirs from the same answer (a batch may end between two views of an
  * image: the answer waits for the next batch, then is let go); else each row is read alone.
  */
+/** The view each row draws: a training image's augmentation, a held-out image's test-time view, or null (the centre crop). */
+function rowParams(options: ExtractOptions): (row: CachedRow) => AugmentParams | null {
+  return (row) =>
+    row.item.split !== 'train' && row.view > 0 ? (options.ttaViews?.[row.view - 1] ?? null) : viewParams(row.item, row.view, options.augment, options.seed);
+}
+
+/** The rows whose features `memo` holds, for images whose every view is there (an image is read whole or not at all). */
+function rememberedRows(rows: readonly CachedRow[], memo: FeatureMemo, sizePx: number, params: (row: CachedRow) => AugmentParams | null): Map<CachedRow, Float32Array> {
+  const byImage = new Map<number, { row: CachedRow; features: Float32Array | undefined }[]>();
+  for (const row of rows) {
+    const key = memo.key(row.item, sizePx, params(row));
+    const list = byImage.get(row.item.fileIndex) ?? [];
+    list.push({ row, features: key === null ? undefined : memo.get(key) });
+    byImage.set(row.item.fileIndex, list);
+  }
+  const out = new Map<CachedRow, Float32Array>();
+  for (const list of byImage.values()) {
+    if (list.every((r) => r.features)) for (const r of list) out.set(r.row, r.features as Float32Array);
+  }
+  return out;
+}
+
+/** `memo` with its keys prefixed by the backbone's id and source: two copies of an entry may differ. */
+function ofBackbone(memo: FeatureMemo, backbone: Backbone): FeatureMemo {
+  return {
+    key: (item, sizePx, params) => {
+      const key = memo.key(item, sizePx, params);
+      return key === null ? null : backboneKey(backbone.entry.id, backbone.sourceUrl, key);
+    },
+    get: (key) => memo.get(key),
+    put: (key, features) => memo.put(key, features),
+  };
+}
+
+function putRow(memo: FeatureMemo, row: CachedRow, sizePx: number, params: (row: CachedRow) => AugmentParams | null, features: Float32Array): void {
+  const key = memo.key(row.item, sizePx, params(row));
+  if (key !== null) memo.put(key, features);
+}
+
 function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): (row: CachedRow) => Promise<Uint8Array> {
-  const params = (row: CachedRow): AugmentParams | null =>
-    row.item.split !== 'train' && row.view > 0
-      ? (options.ttaViews?.[row.view - 1] ?? null)
-      : viewParams(row.item, row.view, options.augment, options.seed);
+  const params = rowParams(options);
   const readViews = deps.readViews?.bind(deps);
   if (!readViews) return (row) => deps.readImage(row.item, sizePx, params(row));
   const open = new Map<number, { views: Promise<Uint8Array[]>; left: number }>();
@@ -190,8 +241,8 @@ function keepDecoded(
   failed: Set<number>,
   skipped: SkippedFile[],
   deps: ExtractDeps,
-): { row: CachedRow; pixels: Uint8Array }[] {
-  const ok: { row: CachedRow; pixels: Uint8Array }[] = [];
+): Usable[] {
+  const ok: Usable[] = [];
   for (const d of decoded) {
     const fileIndex = d.row.item.fileIndex;
     if ('error' in d) {
@@ -207,31 +258,46 @@ function keepDecoded(
   return ok;
 }
 
-/** Runs one batch through the backbone and appends its rows to their splits' caches. */
+/**
+ * Runs one batch's decoded rows through the backbone (rows from the memo are taken as they are), hands each
+ * computed feature row to `remember`, and appends the batch's rows to their splits' caches in batch order.
+ */
 function storeBatch(
-  ok: { row: CachedRow; pixels: Uint8Array }[],
+  ok: Usable[],
   backbone: Backbone,
   split: BackboneSplit | null,
   sizePx: number,
   cacheOf: (name: SplitName) => SplitCache,
+  remember?: (row: CachedRow, features: Float32Array) => void,
 ): void {
   const pixelCount = sizePx * sizePx * 3;
-  const buffer = new Int32Array(ok.length * pixelCount);
-  ok.forEach((d, i) => buffer.set(d.pixels, i * pixelCount));
-  let features = new Float32Array(0) as Float32Array;
-  let activations = null as Float32Array | null;
-  tf.tidy(() => {
-    const x = tf.tensor4d(buffer, [ok.length, sizePx, sizePx, 3], 'int32');
-    if (!split) {
-      features = backbone.embed(x).dataSync() as Float32Array;
-      return;
-    }
-    const out = split.embedWithActivations(x);
-    features = out.features.dataSync() as Float32Array;
-    activations = out.activations.dataSync() as Float32Array;
-  });
-  // Rows of one batch may belong to several splits: append split by split, keeping order.
   const featureSize = backbone.featureSize;
+  const toCompute = ok.flatMap((d, i) => ('pixels' in d ? [i] : []));
+  let computed = new Float32Array(0) as Float32Array;
+  let activations = null as Float32Array | null;
+  if (toCompute.length > 0) {
+    const buffer = new Int32Array(toCompute.length * pixelCount);
+    toCompute.forEach((i, j) => buffer.set((ok[i] as { pixels: Uint8Array }).pixels, j * pixelCount));
+    tf.tidy(() => {
+      const x = tf.tensor4d(buffer, [toCompute.length, sizePx, sizePx, 3], 'int32');
+      if (!split) {
+        computed = backbone.embed(x).dataSync() as Float32Array;
+        return;
+      }
+      const out = split.embedWithActivations(x);
+      computed = out.features.dataSync() as Float32Array;
+      activations = out.activations.dataSync() as Float32Array;
+    });
+  }
+  let features = computed;
+  if (toCompute.length < ok.length) {
+    // Some rows came from the memo: lay every row's features out in batch order.
+    features = new Float32Array(ok.length * featureSize);
+    let next = 0;
+    ok.forEach((d, i) => features.set('features' in d ? d.features : computed.subarray(next * featureSize, ++next * featureSize), i * featureSize));
+  }
+  if (remember) toCompute.forEach((i) => remember((ok[i] as Usable).row, features.slice(i * featureSize, (i + 1) * featureSize)));
+  // Rows of one batch may belong to several splits: append split by split, keeping order.
   const bySplit = new Map<SplitName, number[]>();
   ok.forEach((d, i) => bySplit.set(d.row.item.split, [...(bySplit.get(d.row.item.split) ?? []), i]));
   const append = (cache: CachedRows, indices: number[]): void => {

@@ -2,7 +2,14 @@
  * The only code that creates the training worker. One worker per run: it is terminated when the run ends,
  * which also frees every tensor and GPU buffer the run held.
  */
-import type { TrainRequest, TrainResponse } from './protocol';
+import { memoPrefix, PageFeatureMemo } from '../features/featureMemo';
+import type { TrainRequest, TrainResponse, TrainWorkerMessage } from './protocol';
+
+/**
+ * Feature rows of this page's earlier runs (`featureMemo.ts`), up to 512 MB: MobileNetV2's 1,280 floats a row
+ * make rps with its default views about 15 MB. Each run gets its backbone's rows and adds the ones it computed.
+ */
+const pageMemo = new PageFeatureMemo(512 * 2 ** 20);
 
 /** A run in progress. */
 export interface TrainingHandle {
@@ -33,8 +40,12 @@ export function startTrainingWorker(request: StartRequest, onEvent: (event: Trai
     worker.terminate();
     finish();
   };
-  worker.addEventListener('message', (message: MessageEvent<TrainResponse>) => {
+  worker.addEventListener('message', (message: MessageEvent<TrainWorkerMessage>) => {
     const event = message.data;
+    if (event.type === 'featureRows') {
+      pageMemo.add(event.rows);
+      return;
+    }
     onEvent(event);
     if (event.type === 'done' || event.type === 'stopped' || event.type === 'error') end();
   });
@@ -42,7 +53,9 @@ export function startTrainingWorker(request: StartRequest, onEvent: (event: Trai
     onEvent({ type: 'error', message: `The training worker crashed: ${error.message || 'unknown error'}` });
     end();
   });
-  worker.postMessage(request satisfies TrainRequest);
+  // The bench's tuned runs measure the whole pipeline: they neither read nor feed the memo.
+  const featureRows = request.tuning ? undefined : pageMemo.rowsFor(memoPrefix(request.settings.backboneId));
+  worker.postMessage({ ...request, featureRows } satisfies TrainRequest);
   return {
     stop: () => worker.postMessage({ type: 'stop' } satisfies TrainRequest),
     evaluateNow: () => worker.postMessage({ type: 'evaluate' } satisfies TrainRequest),

@@ -39,6 +39,7 @@ export function runProfile(phases: PipelinePhases, startup: RunStartup | undefin
     backboneMs: phases.backboneMs,
     featuresMs: phases.extract.computeMs,
     waitForImagesMs: phases.extract.waitMs,
+    featureRowsFromEarlierRuns: phases.extract.memoRows ?? 0,
     imageWorkers: images?.workers ?? 0,
     photosDecoded: images?.photosDecoded ?? 0,
     viewsDrawn: images?.viewsDrawn ?? 0,

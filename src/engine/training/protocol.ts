@@ -38,6 +38,8 @@ export type TrainRequest =
       readonly customBackbone?: CustomBackbone;
       /** Another configuration than the studio's own, for the bench's side-by-side runs (the studio leaves it out). */
       readonly tuning?: RunTuning;
+      /** Feature rows of earlier runs with this backbone (see `featureMemo.ts`), by key. */
+      readonly featureRows?: ReadonlyMap<string, Float32Array>;
     }
   | { readonly type: typeof TRAIN_REQUEST.stop }
   /** Hold the run before its next batch until `resume`; `stop` still works while paused. */
@@ -48,3 +50,9 @@ export type TrainRequest =
 
 /** Worker to page: the run's events, in order; checkpoints packed (their bytes in Blobs, see `PackedCheckpoint`). */
 export type TrainResponse = Exclude<TrainEvent, { type: 'checkpoint' }> | { readonly type: 'checkpoint'; readonly checkpoint: PackedCheckpoint };
+
+/**
+ * Everything the worker posts: the run's events, and the feature rows the run computed, for the next runs
+ * (sent just before the run's last event; the client keeps them and passes on only the events).
+ */
+export type TrainWorkerMessage = TrainResponse | { readonly type: 'featureRows'; readonly rows: ReadonlyMap<string, Float32Array> };

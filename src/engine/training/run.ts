@@ -26,7 +26,7 @@ import type { EpochMetrics, RunPlan } from './metrics';
 import { extractAll } from '../features/extract';
 import { TTA_VIEWS, ttaSummary } from '../features/tta';
 import { resolveFineTuneBlocks } from './finetune';
-import type { ExtractTiming, SplitCache } from '../features/extract';
+import type { ExtractDeps, ExtractTiming, SplitCache } from '../features/extract';
 import { evaluateHeldOut } from '../evaluation/heldOut';
 import type { CachedClassifier } from '../evaluation/heldOut';
 import type { RunProfile, StageSummary, StudioReport } from '../evaluation/report';
@@ -65,8 +65,8 @@ export interface RunRequest {
   readonly startup?: RunStartup;
 }
 
-/** What the run needs from its host (a Worker in the browser, the test in Node). */
-export interface RunDeps {
+/** What the run needs from its host (a Worker in the browser, the test in Node); `featureMemo`: features of earlier runs (see `ExtractDeps`). */
+export interface RunDeps extends Pick<ExtractDeps, 'featureMemo'> {
   loadBackbone(entry: BackboneEntry): Promise<Backbone>;
   /** Decodes one image to `sizePx * sizePx * 3` RGB bytes, augmented by `params` (null: the centre crop); throws with a readable message if it cannot. */
   readImage(item: DatasetItem, sizePx: number, params: AugmentParams | null): Promise<Uint8Array>;

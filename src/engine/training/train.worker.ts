@@ -6,6 +6,7 @@ import { errorMessage } from '../../core/errors';
 import { createImagePool } from '../../data/images';
 import { checkPhotoFit } from '../../data/images';
 import { WASM_PATHS } from '../backend/wasmPaths';
+import { fileKeyOf, runMemo } from '../features/featureMemo';
 import { initBackend, prepareFineTuneBackend, wasmThreadsFor } from '../backend/backend';
 import { useMatMulFastPath } from '../backend/wasmGradients';
 import { loadBackbone } from '../backbones/backbones';
@@ -13,7 +14,7 @@ import { backboneIOHandler } from '../backbones/onlineBackbones';
 import { createPauseGate } from './pauseGate';
 import { packCheckpoint, unpackCheckpoint } from './checkpoint';
 import type { TrainEvent } from './events';
-import type { TrainRequest, TrainResponse } from './protocol';
+import type { TrainRequest, TrainResponse, TrainWorkerMessage } from './protocol';
 import { runTraining } from './run';
 
 /** Posts an event; the trained model's weights and the run's features are transferred, not copied; a checkpoint goes packed. */
@@ -65,6 +66,14 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>, workerSt
       wasmPaths: WASM_PATHS,
     });
     const startup = { workerStartMs, backendMs: performance.now() - backendStartMs, wasmThreads: Math.max(1, backend.threads) };
+    const memo = request.tuning ? undefined : runMemo(fit, request.featureRows ?? new Map(), (item) => fileKeyOf(request.files[item.fileIndex], item.path));
+    // The rows this run computed go to the page before the run's last event (the page then ends this worker).
+    const onEvent = (event: TrainEvent): void => {
+      if (memo && memo.added.size > 0 && (event.type === 'done' || event.type === 'stopped' || event.type === 'error')) {
+        postMessage({ type: 'featureRows', rows: memo.added } satisfies TrainWorkerMessage);
+      }
+      post(event);
+    };
     if (request.tuning?.plainMatMul) useMatMulFastPath(false);
     post({ type: 'backend', backend: backend.name, reason: backend.reason, part: 'embed' });
     await runTraining(
@@ -96,7 +105,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>, workerSt
           return pool.decodeViews(file, { sizePx, views: params.map((p) => p ?? undefined), fit }, signal);
         },
         imageWork: () => ({ ...pool.work(), workers: pool.size }),
-        onEvent: post,
+        onEvent,
+        featureMemo: memo,
         takeEvaluationRequest: () => {
           const requested = evaluationRequested;
           evaluationRequested = false;

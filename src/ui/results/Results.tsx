@@ -41,6 +41,12 @@ export function Results() {
           {report.backbone} at {report.backboneInfo?.inputSizePx ?? report.settings.inputSizePx ?? 224} px on {report.backend}: features {seconds(report.timings.embedMs)} (
           {report.embedImagesPerSecond.toFixed(1)} images/s), training {seconds(report.timings.trainMs)}, total{' '}
           {seconds(report.timings.totalMs)}.
+          {(report.profile?.featureRowsFromEarlierRuns ?? 0) > 0 && (
+            <span data-testid="rows-from-earlier-runs">
+              {' '}
+              {report.profile?.featureRowsFromEarlierRuns} feature rows came from this page&apos;s earlier runs (same images, backbone, photo fit and views): they were not computed again.
+            </span>
+          )}
         </p>
       )}
       {report && <RunWarnings warnings={report.runWarnings} />}
