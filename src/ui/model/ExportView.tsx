@@ -1,18 +1,16 @@
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../core/bytes';
-import { errorMessage } from '../../core/errors';
 import { measureExportSizes } from '../../engine/model';
 import { exportZip } from '../../engine/model';
 import type { ExportSize } from '../../engine/model';
 import { WEIGHT_DTYPES } from '../../engine/model';
 import type { WeightDtype } from '../../engine/model';
 import type { ActiveClassifier } from '../../state';
-import { downloadBlob } from '../shared/download';
 import { nextTask } from '../shared/nextTask';
 import { useExportAccuracy } from './exportAccuracy';
 import type { AccuracyMeasure } from './exportAccuracy';
 import { usePredictionFit } from '../predict/predictSession';
-import { fileStem } from './fileStem';
+import { DownloadZip } from './DownloadZip';
 
 const DTYPE_NAMES: Record<WeightDtype, string> = {
   float32: 'float32 (as trained)',
@@ -64,22 +62,11 @@ export function ExportView({ classifier }: { readonly classifier: ActiveClassifi
   const [dtype, setDtype] = useState<WeightDtype>('float32');
   const [includeReport, setIncludeReport] = useState(true);
   const [includePredictions, setIncludePredictions] = useState(true);
-  const [failure, setFailure] = useState<string | null>(null);
   const report = classifier.report;
   const sizes = useExportSizes(classifier, includeReport && report !== null, includePredictions && report !== null);
   const fit = usePredictionFit(classifier);
   const { results, reason } = useExportAccuracy(classifier.model, dtype, fit);
   const shown: WeightDtype[] = dtype === 'float32' ? ['float32'] : ['float32', dtype];
-
-  const download = (): void => {
-    setFailure(null);
-    try {
-      const zip = exportZip(classifier.model, { dtype, name: classifier.name, report, includeReport, includePredictions });
-      downloadBlob(`${fileStem(classifier.name)}-${dtype}.zip`, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-    } catch (error) {
-      setFailure(`The export failed: ${errorMessage(error)}`);
-    }
-  };
 
   return (
     <div className="export-view">
@@ -120,19 +107,11 @@ export function ExportView({ classifier }: { readonly classifier: ActiveClassifi
           </>
         )}
       </p>
-      <div className="actions">
-        <button type="button" className="primary" data-testid="export-download" onClick={download}>
-          Download model (.zip)
-        </button>
-        <span className="muted hint">
-          model.json + weights.bin + metadata.json (Teachable Machine&apos;s format) and a README with usage code.
-        </span>
-      </div>
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <DownloadZip
+        testId="export-download" label="Download model (.zip)" modelName={classifier.name} suffix={dtype}
+        hint={<>model.json + weights.bin + metadata.json (Teachable Machine&apos;s format) and a README with usage code.</>}
+        build={() => exportZip(classifier.model, { dtype, name: classifier.name, report, includeReport, includePredictions })}
+      />
     </div>
   );
 }

@@ -1,14 +1,11 @@
-import { useState } from 'react';
 import { formatBytes } from '../../core/bytes';
-import { errorMessage } from '../../core/errors';
 import { onnxZip } from '../../engine/convert';
 import type { ParityFigures } from '../../engine/convert';
 import type { ActiveClassifier } from '../../state';
-import { downloadBlob } from '../shared/download';
 import { usePredictionFit } from '../predict/predictSession';
 import { useOnnxCheck } from './onnxCheck';
 import type { OnnxCheck } from './onnxCheck';
-import { fileStem } from './fileStem';
+import { DownloadZip } from './DownloadZip';
 
 const percent = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-');
 
@@ -38,19 +35,7 @@ function ParityText({ check, figures }: { readonly check: OnnxCheck; readonly fi
 export function OnnxExport({ classifier }: { readonly classifier: ActiveClassifier }) {
   const fit = usePredictionFit(classifier);
   const check = useOnnxCheck(classifier, fit);
-  const [failure, setFailure] = useState<string | null>(null);
   const { bytes } = check;
-
-  const download = (): void => {
-    if (!bytes) return;
-    setFailure(null);
-    try {
-      const zip = onnxZip(bytes, classifier.model, classifier.name);
-      downloadBlob(`${fileStem(classifier.name)}-onnx.zip`, new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-    } catch (error) {
-      setFailure(`The export failed: ${errorMessage(error)}`);
-    }
-  };
 
   return (
     <div className="export-view" data-testid="onnx-export">
@@ -68,17 +53,14 @@ export function OnnxExport({ classifier }: { readonly classifier: ActiveClassifi
       ) : bytes ? (
         <ParityText check={check} figures={check.figures} />
       ) : null}
-      <div className="actions">
-        <button type="button" className="primary" data-testid="onnx-download" disabled={!bytes} onClick={download}>
-          Download model (.onnx in .zip)
-        </button>
-        <span className="muted hint">model.onnx + labels.txt + a README with the preprocessing and code for onnxruntime in Python and JavaScript.</span>
-      </div>
-      {failure && (
-        <p className="error" role="alert">
-          {failure}
-        </p>
-      )}
+      <DownloadZip
+        testId="onnx-download" label="Download model (.onnx in .zip)" modelName={classifier.name} suffix="onnx" disabled={!bytes}
+        hint="model.onnx + labels.txt + a README with the preprocessing and code for onnxruntime in Python and JavaScript."
+        build={() => {
+          if (!bytes) throw new Error('the model is not converted yet');
+          return onnxZip(bytes, classifier.model, classifier.name);
+        }}
+      />
     </div>
   );
 }
