@@ -17,7 +17,10 @@ test('the step bar: ready and current steps, jumps, the run followed from any st
   await expect(bar.getByTestId('step-images')).toContainText('(not yet)');
 
   await page.getByLabel('Choose folder').setInputFiles(datasetPath('hymenoptera'));
+  // The image check is followed in the bar too.
+  await expect(bar.getByTestId('step-work')).toContainText(/Checking the images: \d+ \/ 398/);
   await expect(page.getByTestId('scan-done')).toBeVisible({ timeout: 60_000 });
+  await expect(bar.getByTestId('step-work')).toHaveCount(0);
   await expect(bar.getByTestId('step-images')).toContainText('(ready)');
   await expect(bar.getByTestId('step-train')).toHaveAttribute('aria-current', 'step');
   await page.getByLabel('Backbone').selectOption('mobilenet_v1_0.25_224');

@@ -11,6 +11,9 @@ const STEPS = [
   { id: 'step-use', label: 'Use the model' },
 ] as const;
 
+/** What the bar says while a folder is read, unpacked or checked. */
+const INGEST_LABELS = { reading: 'Reading the folder', unzipping: 'Unpacking the archive', scanning: 'Checking the images' } as const;
+
 /** Brings a step's section to the top of the window and gives its heading the focus (for keyboard and screen-reader users). */
 function jumpTo(id: string): void {
   const section = document.getElementById(id);
@@ -31,8 +34,8 @@ function jumpWhenThere(id: string, framesLeft = 60): void {
 
 /**
  * The steps of a run, always at the top of the window: which are ready (a dataset, a run under way, a
- * report, a model to use), which is the current one, a jump to each, and the run's progress with its time
- * left, from any step. When a run ends with a report, the page moves to its results.
+ * report, a model to use), which is the current one, a jump to each, and the folder's check or the run's
+ * progress with its time left, from any step. When a run ends with a report, the page moves to its results.
  */
 export function StepBar() {
   const hasDataset = useStudio((s) => s.dataset !== null);
@@ -40,6 +43,7 @@ export function StepBar() {
   const progress = useRunProgress();
   const report = useStudio((s) => s.run.report);
   const hasModel = useStudio((s) => s.classifier !== null);
+  const ingest = useStudio((s) => s.ingestTask);
   const running = status === 'running' || status === 'paused' || status === 'stopping';
   const ready = [hasDataset, running || report !== null, report !== null, hasModel];
   const current = !hasDataset ? 0 : running || report === null ? 1 : hasModel ? 3 : 2;
@@ -57,7 +61,9 @@ export function StepBar() {
   const work = running && progress
     ? `${status === 'paused' ? 'Paused' : 'Running'}: ${STAGE_LABELS[progress.stage]}, ${progress.detail}` +
       (progress.remainingMs !== null ? `, about ${formatDuration(progress.remainingMs)} left` : '')
-    : '';
+    : ingest
+      ? `${INGEST_LABELS[ingest.stage]}: ${ingest.done}${ingest.total > 0 ? ` / ${ingest.total}` : ''}`
+      : '';
   return (
     <nav className="step-bar" aria-label="Steps" data-testid="step-bar">
       <ol>
