@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
@@ -71,6 +72,9 @@ test('ONNX export: converted in the page, checked in onnxruntime-web against the
   expect(await numberOf(page, 'data-file-correct')).toBe(await numberOf(page, 'data-studio-correct'));
   await expect(panel.getByTestId('onnx-agreement')).toHaveText('100.0%');
   console.log(`ONNX parity in the panel: ${await panel.getByTestId('onnx-parity').textContent()}`);
+  // The ONNX panel passes the WCAG 2.1 A and AA rules, as every step does (e2e/a11y/axe.spec.ts).
+  const axe = await new AxeBuilder({ page }).include('[data-testid="export-panel"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   const download = page.waitForEvent('download');
   await panel.getByTestId('onnx-download').click();

@@ -167,11 +167,6 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   return failed.size === 0 ? caches : dropFailed(caches, failed);
 }
 
-/**
- * Reads one row's pixels. With `deps.readViews`, the first row of an image asks for all of that image's
- * views at once and the others take theirs from the same answer (a batch may end between two views of an
- * image: the answer waits for the next batch, then is let go); else each row is read alone.
- */
 /** The view each row draws: a training image's augmentation, a held-out image's test-time view, or null (the centre crop). */
 function rowParams(options: ExtractOptions): (row: CachedRow) => AugmentParams | null {
   return (row) =>
@@ -211,6 +206,11 @@ function putRow(memo: FeatureMemo, row: CachedRow, sizePx: number, params: (row:
   if (key !== null) memo.put(key, features);
 }
 
+/**
+ * Reads one row's pixels. With `deps.readViews`, the first row of an image asks for all of that image's
+ * views at once and the others take theirs from the same answer (a batch may end between two views of an
+ * image: the answer waits for the next batch, then is let go); else each row is read alone.
+ */
 function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): (row: CachedRow) => Promise<Uint8Array> {
   const params = rowParams(options);
   const readViews = deps.readViews?.bind(deps);

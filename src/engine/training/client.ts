@@ -7,7 +7,8 @@ import type { TrainRequest, TrainResponse, TrainWorkerMessage } from './protocol
 
 /**
  * Feature rows of this page's earlier runs (`featureMemo.ts`), up to 512 MB: MobileNetV2's 1,280 floats a row
- * make rps with its default views about 15 MB. Each run gets its backbone's rows and adds the ones it computed.
+ * make rps with its two default views (about 8,300 rows) about 42 MB. Each run gets its backbone's rows and
+ * adds the ones it computed.
  */
 const pageMemo = new PageFeatureMemo(512 * 2 ** 20);
 
