@@ -70,7 +70,8 @@ async function start(request: Extract<TrainRequest, { type: 'start' }>, workerSt
     // The rows this run computed go to the page before the run's last event (the page then ends this worker).
     const onEvent = (event: TrainEvent): void => {
       if (memo && memo.added.size > 0 && (event.type === 'done' || event.type === 'stopped' || event.type === 'error')) {
-        postMessage({ type: 'featureRows', rows: memo.added } satisfies TrainWorkerMessage);
+        const transfer = [...memo.added.values()].map((row) => row.buffer);
+        postMessage({ type: 'featureRows', rows: memo.added } satisfies TrainWorkerMessage, { transfer });
       }
       post(event);
     };
