@@ -6,12 +6,11 @@
  */
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import * as tf from '@tensorflow/tfjs';
 import { errorMessage } from '../../core/errors';
 import { createImagePool, defaultPoolSize } from '../../data/images';
 import { initBackend } from '../backend/backend';
 import { WASM_PATHS } from '../backend/wasmPaths';
-import { classifyPixels, loadClassifier } from '../model/classifierModel';
+import { classifyImages, loadClassifier } from '../model/classifierModel';
 import { layersModelToOnnx, ONNX_INPUT, ONNX_OUTPUT } from './onnx/onnxExport';
 import { addParityBatch, NO_PARITY, scaledBatch } from './parity';
 import type { ConvertRequest, ConvertResponse } from './protocol';
@@ -32,13 +31,12 @@ async function run(request: ConvertRequest): Promise<void> {
     const bytes = layersModelToOnnx(model, request.model, request.name);
     // The session reads this copy; the page gets the bytes it downloads.
     const checked = bytes.slice();
-    post({ type: 'file', bytes, runtime: `onnxruntime-web ${ort.env.versions.web ?? ''} (WASM)`.replace('  ', ' '), convertMs: performance.now() - started }, [bytes.buffer]);
+    post({ type: 'file', bytes, runtime: `onnxruntime-web${ort.env.versions.web ? ` ${ort.env.versions.web}` : ''} (WASM)`, convertMs: performance.now() - started }, [bytes.buffer]);
     ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
     ort.env.wasm.numThreads = 1;
     const session = await ort.InferenceSession.create(checked, { executionProviders: ['wasm'] });
     const size = request.model.imageSizePx;
-    const studio = (images: readonly Uint8Array[]): number[][] =>
-      tf.tidy(() => classifyPixels(model, tf.tensor4d(Int32Array.from(concat(images)), [images.length, size, size, 3], 'int32')).arraySync());
+    const studio = (images: readonly Uint8Array[]): number[][] => classifyImages(model, images, size);
     const file = async (images: readonly Uint8Array[]): Promise<number[][]> => {
       const out = (await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', scaledBatch(images), [images.length, size, size, 3]) }))[ONNX_OUTPUT];
       if (!out) throw new Error(`the ONNX file has no output "${ONNX_OUTPUT}"`);
@@ -65,9 +63,3 @@ async function run(request: ConvertRequest): Promise<void> {
   }
 }
 
-function concat(images: readonly Uint8Array[]): Uint8Array {
-  const per = images[0]?.length ?? 0;
-  const out = new Uint8Array(images.length * per);
-  images.forEach((image, i) => out.set(image, i * per));
-  return out;
-}

@@ -113,9 +113,11 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
   const batches: CachedRow[][] = [];
   for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize));
   const sizePx = backbone.entry.inputSizePx;
-  const readRow = rowReader(options, deps, sizePx);
+  const params = rowParams(options);
+  const readRow = rowReader(options, deps, sizePx, params);
   const memo = split || !deps.featureMemo ? undefined : ofBackbone(deps.featureMemo, backbone);
-  const remembered = memo ? rememberedRows(rows, memo, sizePx, rowParams(options)) : new Map<CachedRow, Float32Array>();
+  const remembered = memo ? rememberedRows(rows, memo, sizePx, params) : new Map<CachedRow, Float32Array>();
+  const remember = memo && ((row: CachedRow, features: Float32Array): void => putRow(memo, row, sizePx, params, features));
   const timing = options.timing ?? { computeMs: 0, waitMs: 0 };
   timing.memoRows = (timing.memoRows ?? 0) + remembered.size;
   const readBatch = (batch: CachedRow[]): Promise<Decoded[]> =>
@@ -156,7 +158,7 @@ export async function extractAll(options: ExtractOptions, deps: ExtractDeps): Pr
     if (next) pending = readBatch(next);
     const ok = keepDecoded(decoded, failed, options.skipped, deps);
     const computeStartMs = performance.now();
-    if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf, memo && ((row, features) => putRow(memo, row, sizePx, rowParams(options), features)));
+    if (ok.length > 0) storeBatch(ok, backbone, split, sizePx, cacheOf, remember);
     timing.computeMs += performance.now() - computeStartMs;
     done += decoded.length;
     deps.onEvent({ type: 'progress', stage: 'embed', done, total: rows.length });
@@ -211,8 +213,9 @@ function putRow(memo: FeatureMemo, row: CachedRow, sizePx: number, params: (row:
  * views at once and the others take theirs from the same answer (a batch may end between two views of an
  * image: the answer waits for the next batch, then is let go); else each row is read alone.
  */
-function rowReader(options: ExtractOptions, deps: ExtractDeps, sizePx: number): (row: CachedRow) => Promise<Uint8Array> {
-  const params = rowParams(options);
+function rowReader(
+  options: ExtractOptions, deps: ExtractDeps, sizePx: number, params: (row: CachedRow) => AugmentParams | null,
+): (row: CachedRow) => Promise<Uint8Array> {
   const readViews = deps.readViews?.bind(deps);
   if (!readViews) return (row) => deps.readImage(row.item, sizePx, params(row));
   const open = new Map<number, { views: Promise<Uint8Array[]>; left: number }>();

@@ -2,8 +2,7 @@
  * Classifying new images with a trained (or imported) classifier: pixels in, the top classes out. Plain
  * TypeScript over tfjs, used by the prediction worker (`predict.worker.ts`) and by Node tests.
  */
-import * as tf from '@tensorflow/tfjs';
-import { calibratedRow, classifyPixels, loadClassifier } from '../model/classifierModel';
+import { calibratedRow, classifyImages, loadClassifier } from '../model/classifierModel';
 import type { ClassifierModel } from '../model/classifierModel';
 
 /** One class and its probability. */
@@ -39,20 +38,7 @@ export async function loadForPrediction(model: ClassifierModel): Promise<LoadedC
   const size = model.imageSizePx;
   const labels = [...model.labels];
   /** The model's own probabilities, before the temperature. */
-  const raw = (images: readonly Uint8Array[]): number[][] => {
-    if (images.length === 0) return [];
-    const pixelsPerImage = size * size * 3;
-    const batch = new Uint8Array(images.length * pixelsPerImage);
-    images.forEach((rgb, i) => {
-      if (rgb.length !== pixelsPerImage) throw new Error(`an image has ${rgb.length} bytes, expected ${pixelsPerImage}`);
-      batch.set(rgb, i * pixelsPerImage);
-    });
-    const scores = tf.tidy(() => {
-      const pixels = tf.tensor4d(batch, [images.length, size, size, 3], 'int32');
-      return classifyPixels(layers, pixels).arraySync();
-    });
-    return scores;
-  };
+  const raw = (images: readonly Uint8Array[]): number[][] => classifyImages(layers, images, size);
   const calibrated = (row: readonly number[]): number[] => calibratedRow(row, model.calibration).probabilities;
   const probabilities = (images: readonly Uint8Array[]): number[][] => raw(images).map(calibrated);
   return {

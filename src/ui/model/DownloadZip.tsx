@@ -2,7 +2,9 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { errorMessage } from '../../core/errors';
 import { downloadBlob } from '../shared/download';
-import { fileStem } from './fileStem';
+
+/** A file-name stem from a model name: `My ants & bees` -> `My-ants-bees`. */
+const fileStem = (name: string): string => name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 
 /**
  * An export's download button: builds the zip when clicked and saves it as `<model name>-<suffix>.zip`,

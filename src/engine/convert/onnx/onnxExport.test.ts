@@ -9,6 +9,7 @@ import type { ClassifierModel } from '../../model/classifierModel';
 import { createHead } from '../../training/head';
 import { argMax, classifyPhotos, loadLocalBackbone, photos, readPhoto, trainClassifier } from '../../testing/trainedClassifier';
 import type { Photo } from '../../testing/trainedClassifier';
+import { scaledBatch } from '../parity';
 import { classifierToOnnx, layersModelToOnnx, ONNX_INPUT, ONNX_OUTPUT } from './onnxExport';
 
 // onnxruntime-node's CPU binding (installed with its download step skipped, see .npmrc).
@@ -18,8 +19,7 @@ const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof import(
 async function runOnnx(bytes: Uint8Array, list: readonly Photo[], sizePx: number): Promise<number[][]> {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const input = new Float32Array(list.length * sizePx * sizePx * 3);
-    list.forEach((p, i) => readPhoto(p.path, sizePx).forEach((v, j) => (input[i * sizePx * sizePx * 3 + j] = v / 127 - 1)));
+    const input = scaledBatch(list.map((p) => readPhoto(p.path, sizePx)));
     const result = await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', input, [list.length, sizePx, sizePx, 3]) });
     const out = result[ONNX_OUTPUT] as import('onnxruntime-web').Tensor;
     const classes = out.dims[1] as number;
